@@ -1,0 +1,37 @@
+# The targets the README names. Each bootstraps .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint openapi examples bench soak clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/alembic upgrade head
+	@echo "Gracious is starting: docs at http://$(HOST):$(PORT)/docs"
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+openapi: $(STAMP)
+	$(BIN)/python -m scripts.export_openapi
+
+examples: $(STAMP)
+	$(BIN)/python -m scripts.examples
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Gracious: compose, store and log graceful decline messages."""

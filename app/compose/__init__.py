@@ -1,0 +1,1 @@
+"""Composition: pure functions from a validated request to messages. No HTTP, no database."""

@@ -1,0 +1,249 @@
+"""The API's request and response bodies (Pydantic), kept apart from the ORM models."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_serializer,
+)
+from pydantic_core.core_schema import SerializerFunctionWrapHandler
+
+from app.text import Email, Line120, Line200, Line300, Line500, Phone
+
+SUPPORTED_LOCALES = ("en", "en-US", "en-GB", "en-CA", "en-AU", "en-IE", "en-NZ", "en-IN")
+
+
+class Stage(StrEnum):
+    interview = "interview"
+    candidacy = "candidacy"
+    offer = "offer"
+
+
+class ReasonCategory(StrEnum):
+    accepted_other_offer = "accepted_other_offer"
+    role_fit = "role_fit"
+    career_direction = "career_direction"
+    compensation = "compensation"
+    location = "location"
+    timing = "timing"
+    company_fit = "company_fit"
+    personal = "personal"
+    other = "other"
+
+
+class Tone(StrEnum):
+    warm = "warm"
+    formal = "formal"
+    brief = "brief"
+
+
+class Channel(StrEnum):
+    email = "email"
+    phone_script = "phone_script"
+    linkedin_note = "linkedin_note"
+    follow_ups = "follow_ups"
+
+
+class ReferralTiming(StrEnum):
+    now = "now"
+    later = "later"
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused so that a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Candidate(Strict):
+    name: Line120
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class Recipient(Strict):
+    name: Line120
+    title: Line120 | None = None
+    email: Email | None = None
+
+
+class Reason(Strict):
+    category: ReasonCategory
+    detail: Line500 | None = Field(
+        default=None, description="Used verbatim in the messages; never rewritten."
+    )
+
+
+class PreferredRole(Strict):
+    title: Line200
+    note: Line200 | None = None
+
+
+class Referral(Strict):
+    name: Line120 | None = Field(
+        default=None, description="Without a name the messages offer to recommend someone."
+    )
+    email: Email | None = None
+    relationship: Line120 | None = None
+    strengths: Line300 | None = None
+    timing: ReferralTiming = ReferralTiming.now
+
+
+class Relationship(Strict):
+    keep_in_touch: bool = True
+    linkedin_connected: bool = False
+    common_ground: Line300 | None = None
+    company_news: Line300 | None = None
+
+
+ALL_CHANNELS = [Channel.email, Channel.phone_script, Channel.linkedin_note, Channel.follow_ups]
+
+
+class DeclineRequest(Strict):
+    stage: Stage
+    role: Line200
+    company: Line200
+    candidate: Candidate
+    recipient: Recipient | None = None
+    reason: Reason
+    preferred_role: PreferredRole | None = None
+    referral: Referral | None = None
+    relationship: Relationship = Field(default_factory=Relationship)
+    interview_at: AwareDatetime | None = Field(
+        default=None, description="RFC 3339 date-time with an offset."
+    )
+    tone: Tone = Tone.warm
+    locale: str = Field(default="en", max_length=35, description="BCP 47 language tag.")
+    channels: list[Channel] = Field(default_factory=lambda: list(ALL_CHANNELS), max_length=8)
+    linkedin_limit: Literal[200, 300] = 200
+
+    @field_validator("locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        by_lower = {tag.lower(): tag for tag in SUPPORTED_LOCALES}
+        tag = by_lower.get(value.strip().replace("_", "-").lower())
+        if tag is None:
+            raise ValueError(f"unsupported locale; supported: {', '.join(SUPPORTED_LOCALES)}")
+        return tag
+
+    @field_validator("channels")
+    @classmethod
+    def _email_always(cls, value: list[Channel]) -> list[Channel]:
+        # The email is the written record of every decline, so it is always composed.
+        wanted = {Channel.email, *value}
+        return [channel for channel in ALL_CHANNELS if channel in wanted]
+
+
+class EmailMessage(BaseModel):
+    subject: str
+    text: str
+    html: str
+
+
+class PhoneScript(BaseModel):
+    text: str
+    talking_points: list[str]
+    voicemail: str
+
+
+class LinkedInNote(BaseModel):
+    text: str
+    length: int
+    limit: int
+    kind: Literal["connection_request", "message"] = "connection_request"
+
+
+class FollowUpKind(StrEnum):
+    referral = "referral"
+    check_in = "check_in"
+
+
+class FollowUp(BaseModel):
+    kind: FollowUpKind
+    send_after_days: int
+    subject: str
+    text: str
+
+
+class Messages(BaseModel):
+    email: EmailMessage
+    phone_script: PhoneScript | None = None
+    linkedin_note: LinkedInNote | None = None
+    follow_ups: list[FollowUp] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unrequested(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Channels that were not requested are absent, not null.
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class Severity(StrEnum):
+    info = "info"
+    warning = "warning"
+
+
+class GuidanceCode(StrEnum):
+    interview_imminent = "interview_imminent"
+    interview_passed = "interview_passed"
+    call_first = "call_first"
+    send_promptly = "send_promptly"
+    connect_linkedin = "connect_linkedin"
+    referral_later = "referral_later"
+    note_shortened = "note_shortened"
+    recipient_missing = "recipient_missing"
+
+
+class Guidance(BaseModel):
+    code: GuidanceCode
+    severity: Severity
+    message: str
+
+
+class DeclinePreview(BaseModel):
+    request: DeclineRequest
+    messages: Messages
+    guidance: list[Guidance]
+    template_version: str
+
+
+class Decline(BaseModel):
+    id: str = Field(description="Opaque, unguessable, sortable by creation; prefixed `dcl_`.")
+    created_at: datetime
+    request: DeclineRequest
+    messages: Messages
+    guidance: list[Guidance]
+    template_version: str
+
+
+class DeclinePage(BaseModel):
+    items: list[Decline]
+    next_cursor: str | None
+
+
+class ReasonInfo(BaseModel):
+    category: ReasonCategory
+    label: str
+    description: str
+    ats: dict[str, str]
+
+
+class ReasonList(BaseModel):
+    items: list[ReasonInfo]
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
