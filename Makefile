@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint openapi examples bench soak clean
+.PHONY: run test lint openapi examples check-migrations clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,6 @@ examples: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+check-migrations: $(STAMP)
+	$(BIN)/python -m scripts.check_migrations

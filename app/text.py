@@ -29,10 +29,18 @@ def clean_line(value: object) -> object:
 
 
 # Folding runs before the length check, so limits count what the letter will carry.
-Line120 = Annotated[str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=120)]
-Line200 = Annotated[str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=200)]
-Line300 = Annotated[str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=300)]
-Line500 = Annotated[str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=500)]
+Line120 = Annotated[
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=120)
+]
+Line200 = Annotated[
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=200)
+]
+Line300 = Annotated[
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=300)
+]
+Line500 = Annotated[
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=500)
+]
 
 EMAIL_PATTERN = r"^[^@\s<>]{1,64}@[^@\s<>.]+(\.[^@\s<>.]+)+$"
 Email = Annotated[

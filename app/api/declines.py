@@ -1,0 +1,201 @@
+"""The declines resource: compose, store, list, read and erase."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+
+from app import ids, repository
+from app.api import examples
+from app.api.deps import ClockDep, EngineDep, require_json
+from app.compose.decline import compose
+from app.compose.environment import template_version
+from app.errors import InvalidInput, NotFound
+from app.schemas import (
+    Decline,
+    DeclinePage,
+    DeclinePreview,
+    DeclineRequest,
+    ReasonCategory,
+    Stage,
+)
+from app.text import clean_line
+
+router = APIRouter(prefix="/v1/declines", tags=["declines"])
+
+RequestBody = Annotated[DeclineRequest, Body(openapi_examples=examples.REQUEST_EXAMPLES)]
+JSON_BODY = [Depends(require_json)]
+WRITE_ERRORS: examples.Responses = {
+    **examples.BODY_ERRORS,
+    **examples.VALIDATION,
+}
+
+
+def _json(document: str, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(document, status_code, headers, media_type="application/json")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Decline,
+    operation_id="createDecline",
+    dependencies=JSON_BODY,
+    responses={
+        201: {
+            "headers": {
+                "Location": {"description": "The new decline's URL", "schema": {"type": "string"}}
+            }
+        },
+        **WRITE_ERRORS,
+        **examples.UNAVAILABLE,
+    },
+)
+async def create_decline(body: RequestBody, engine: EngineDep, clock: ClockDep) -> Response:
+    """Compose every requested channel and store the decline."""
+    now = clock()
+    decline_id = ids.new_id(now)
+    composition = compose(body, now=now)
+    decline = Decline(
+        id=decline_id,
+        created_at=ids.created_at(decline_id),
+        request=body,
+        messages=composition.messages,
+        guidance=composition.guidance,
+        template_version=template_version(),
+    )
+    document = decline.model_dump_json()
+    await repository.add(
+        engine,
+        repository.NewDecline(
+            id=decline_id,
+            created_at=decline.created_at,
+            stage=body.stage.value,
+            reason=body.reason.category.value,
+            company=body.company,
+            search_fields=(
+                body.role,
+                body.company,
+                body.recipient.name if body.recipient else None,
+                body.candidate.name,
+            ),
+            document=document,
+        ),
+    )
+    return _json(document, 201, {"Location": f"/v1/declines/{decline_id}"})
+
+
+@router.post(
+    "/preview",
+    response_model=DeclinePreview,
+    operation_id="previewDecline",
+    dependencies=JSON_BODY,
+    responses=WRITE_ERRORS,
+)
+async def preview_decline(body: RequestBody, clock: ClockDep) -> DeclinePreview:
+    """Compose only; nothing is stored."""
+    composition = compose(body, now=clock())
+    return DeclinePreview(
+        request=body,
+        messages=composition.messages,
+        guidance=composition.guidance,
+        template_version=template_version(),
+    )
+
+
+def _filter_text(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    cleaned = clean_line(value)
+    if not isinstance(cleaned, str) or not cleaned:
+        raise InvalidInput(f"Invalid {name}: must be non-empty text", loc=["query", name])
+    return cleaned
+
+
+@router.get(
+    "",
+    response_model=DeclinePage,
+    operation_id="listDeclines",
+    responses={**examples.VALIDATION, **examples.UNAVAILABLE},
+)
+async def list_declines(
+    request: Request,
+    engine: EngineDep,
+    stage: Stage | None = None,
+    reason: Annotated[ReasonCategory | None, Query(description="Reason category")] = None,
+    company: Annotated[
+        str | None, Query(max_length=200, description="Case-insensitive exact match")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Substring of role, company, recipient or candidate"),
+    ] = None,
+    created_after: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    created_before: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
+) -> Response:
+    """The log of stored declines, newest first."""
+    for name, moment in (("created_after", created_after), ("created_before", created_before)):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidInput(
+                f"Invalid {name}: give an RFC 3339 date-time with an offset",
+                loc=["query", name],
+            )
+    if cursor is not None:
+        try:
+            repository.decode_cursor(cursor)
+        except repository.InvalidCursor:
+            raise InvalidInput(
+                "Invalid cursor: use the next_cursor value of a previous page",
+                loc=["query", "cursor"],
+            ) from None
+    page = await repository.page(
+        engine,
+        repository.LogQuery(
+            stage=stage.value if stage else None,
+            reason=reason.value if reason else None,
+            company=_filter_text(company, "company"),
+            q=_filter_text(q, "q"),
+            created_after=created_after,
+            created_before=created_before,
+            limit=limit,
+            cursor=cursor,
+        ),
+    )
+    next_json = "null"
+    headers: dict[str, str] = {}
+    if page.next_cursor:
+        next_json = f'"{page.next_cursor}"'
+        next_url = request.url.include_query_params(cursor=page.next_cursor)
+        headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
+    # Stored documents are already JSON: the page is assembled, not re-serialised.
+    body = '{"items":[' + ",".join(page.documents) + '],"next_cursor":' + next_json + "}"
+    return _json(body, headers=headers)
+
+
+@router.get(
+    "/{decline_id}",
+    response_model=Decline,
+    operation_id="getDecline",
+    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+)
+async def get_decline(decline_id: str, engine: EngineDep) -> Response:
+    """One stored decline."""
+    document = await repository.get(engine, decline_id)
+    if document is None:
+        raise NotFound("No decline has this id.")
+    return _json(document)
+
+
+@router.delete(
+    "/{decline_id}",
+    status_code=204,
+    operation_id="deleteDecline",
+    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+)
+async def delete_decline(decline_id: str, engine: EngineDep) -> Response:
+    """Erase a decline for good (the candidate's right to erasure)."""
+    if not await repository.remove(engine, decline_id):
+        raise NotFound("No decline has this id.")
+    return Response(status_code=204)

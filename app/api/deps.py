@@ -1,0 +1,38 @@
+"""Typed dependencies shared by the routers."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.errors import UnsupportedMediaType
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_clock() -> Clock:
+    """Overridden in tests to pin time-dependent guidance."""
+    return utc_now
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+def require_json(request: Request) -> None:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(
+            "Send the body as JSON with the header Content-Type: application/json."
+        )
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+EngineDep = Annotated[AsyncEngine, Depends(get_engine)]

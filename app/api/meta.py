@@ -1,0 +1,40 @@
+"""The reason taxonomy and the health probes."""
+
+import asyncio
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from app import repository
+from app.api import examples
+from app.api.deps import EngineDep
+from app.config import Settings
+from app.errors import DATABASE_DOWN, unavailable
+from app.reasons import REASONS
+from app.schemas import ReasonList
+
+router = APIRouter()
+
+
+@router.get("/v1/reasons", response_model=ReasonList, operation_id="listReasons", tags=["reasons"])
+async def list_reasons() -> ReasonList:
+    """The reason taxonomy, with labels and ATS mappings."""
+    return ReasonList(items=REASONS)
+
+
+@router.get("/healthz", operation_id="healthz", tags=["health"])
+async def healthz() -> dict[str, str]:
+    """Liveness: the process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", operation_id="readyz", tags=["health"], responses={**examples.UNAVAILABLE})
+async def readyz(request: Request, engine: EngineDep) -> Response:
+    """Readiness: the database answers."""
+    settings: Settings = request.app.state.settings
+    try:
+        async with asyncio.timeout(settings.db_timeout_seconds):
+            await repository.ping(engine)
+    except DATABASE_DOWN:
+        return unavailable(request)
+    return JSONResponse({"status": "ready"})

@@ -1,0 +1,31 @@
+"""Settings, read once from the environment (and an optional .env file)."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./gracious.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
+    )
+    db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process.")
+    db_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long a request waits for the database before a 503."
+    )
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    public_base_url: str | None = Field(
+        default=None, description="Base for Location and Link headers; default: the request's."
+    )
+    log_level: str = "info"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,168 @@
+"""One small error hierarchy and the handlers that turn everything into RFC 9457 problem+json."""
+
+import logging
+import re
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.config import Settings
+
+PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger("gracious")
+
+
+class ApiError(Exception):
+    """An error the client should see; each subclass carries its status."""
+
+    status: int = 500
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+
+
+class InvalidInput(ApiError):
+    """A 422 raised by our own checks, shaped like a validation error."""
+
+    status = 422
+
+    def __init__(self, detail: str, *, loc: Sequence[str | int]) -> None:
+        super().__init__(detail)
+        self.errors = [{"loc": list(loc), "msg": detail}]
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg", "is invalid")}
+        for item in error.errors()
+    ]
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(part) for part in loc[1:] if not isinstance(part, int)] if loc else []
+    return ".".join(parts) or (str(loc[0]) if loc else "request")
+
+
+async def _on_validation(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = _validation_errors(error)
+    fields = sorted({_field_name(item["loc"]) for item in errors})
+    detail = f"Invalid {', '.join(fields)}: {errors[0]['msg']}" if errors else "Invalid request."
+    return problem(422, detail, errors=errors)
+
+
+async def _on_api_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ApiError)
+    return problem(
+        error.status, error.detail, headers=error.headers, errors=getattr(error, "errors", None)
+    )
+
+
+async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    status = error.status_code
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).description
+    if status == 404 and detail == "Not Found":
+        detail = "No resource lives at this path."
+    headers = dict(error.headers or {})
+    if status == 405:
+        # Starlette names only the first route that matched the path; a path served by
+        # several routes (GET and POST on /v1/declines) must list them all.
+        allowed = sorted(_allowed_methods(request))
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"This path does not accept {request.method}. Allowed: {', '.join(allowed)}."
+    return problem(status, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    route_methods: list[tuple[re.Pattern[str], set[str]]] = request.app.state.route_methods
+    path = request.url.path
+    return {method for regex, methods in route_methods if regex.match(path) for method in methods}
+
+
+async def _on_database_down(request: Request, error: Exception) -> JSONResponse:
+    logger.warning("database unavailable: %s", type(error).__name__)
+    return unavailable(request)
+
+
+def unavailable(request: Request) -> JSONResponse:
+    settings: Settings = request.app.state.settings
+    retry_after = str(settings.retry_after_seconds)
+    return problem(
+        503,
+        "The database is unavailable right now. Nothing was stored; please retry.",
+        headers={"Retry-After": retry_after},
+    )
+
+
+async def _on_unexpected(_request: Request, error: Exception) -> JSONResponse:
+    # The traceback goes to the log, never to the client.
+    logger.exception("unhandled error", exc_info=error)
+    return problem(500, "Something went wrong on our side. Nothing was stored.")
+
+
+# Errors that mean "the database cannot be reached", not "the request was wrong".
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    for error_type in DATABASE_DOWN:
+        app.add_exception_handler(error_type, _on_database_down)
+    app.add_exception_handler(DBAPIError, _on_dbapi_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+async def _on_dbapi_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DBAPIError)
+    if error.connection_invalidated:
+        return await _on_database_down(request, error)
+    return await _on_unexpected(request, error)

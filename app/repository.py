@@ -1,0 +1,154 @@
+"""The only place that reads or writes declines: Core statements over one table.
+
+Each function runs in its own short transaction (commit on success, rollback on error), since
+every operation is one statement; the ORM is skipped on this path because it costs more than
+it gives for a single-table document store.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Table, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import ids
+from app.models import DeclineRow
+
+_table: Table = DeclineRow.__table__  # type: ignore[assignment]
+_CURSOR_PREFIX = "c1:"
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class NewDecline:
+    id: str
+    created_at: datetime
+    stage: str
+    reason: str
+    company: str
+    search_fields: tuple[str | None, ...]
+    document: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogQuery:
+    stage: str | None = None
+    reason: str | None = None
+    company: str | None = None
+    q: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    limit: int = 20
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    documents: list[str]
+    next_cursor: str | None
+
+
+def encode_cursor(last_id: str) -> str:
+    return base64.urlsafe_b64encode((_CURSOR_PREFIX + last_id).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise InvalidCursor(cursor) from error
+    last_id = raw.removeprefix(_CURSOR_PREFIX)
+    if not raw.startswith(_CURSOR_PREFIX) or not ids.is_well_formed(last_id):
+        raise InvalidCursor(cursor)
+    return last_id
+
+
+def company_key(company: str) -> str:
+    return company.casefold()
+
+
+async def add(engine: AsyncEngine, decline: NewDecline) -> None:
+    search_text = "\n".join(field.casefold() for field in decline.search_fields if field)
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(_table).values(
+                id=decline.id,
+                created_at=decline.created_at,
+                stage=decline.stage,
+                reason=decline.reason,
+                company=decline.company,
+                company_key=company_key(decline.company),
+                search_text=search_text,
+                document=decline.document,
+            )
+        )
+
+
+async def get(engine: AsyncEngine, decline_id: str) -> str | None:
+    if not ids.is_well_formed(decline_id):
+        return None
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(_table.c.document).where(_table.c.id == decline_id)
+        )
+        return result.scalar_one_or_none()
+
+
+async def remove(engine: AsyncEngine, decline_id: str) -> bool:
+    if not ids.is_well_formed(decline_id):
+        return False
+    async with engine.begin() as connection:
+        result = await connection.execute(delete(_table).where(_table.c.id == decline_id))
+        return result.rowcount > 0
+
+
+def _conditions(query: LogQuery) -> list[ColumnElement[bool]]:
+    c = _table.c
+    conditions: list[ColumnElement[bool]] = []
+    if query.stage:
+        conditions.append(c.stage == query.stage)
+    if query.reason:
+        conditions.append(c.reason == query.reason)
+    if query.company:
+        conditions.append(c.company_key == company_key(query.company))
+    if query.q:
+        conditions.append(c.search_text.contains(query.q.casefold(), autoescape=True))
+    # Ids start with their creation time, so time bounds also narrow the primary-key scan.
+    # Times are compared in UTC: SQLite keeps them as offset-less text.
+    if query.created_after:
+        after = query.created_after.astimezone(UTC)
+        conditions.append(c.id >= ids.id_floor(after))
+        conditions.append(c.created_at > after)
+    if query.created_before:
+        before = query.created_before.astimezone(UTC)
+        conditions.append(c.id < ids.id_floor(before + timedelta(milliseconds=1)))
+        conditions.append(c.created_at < before)
+    if query.cursor:
+        conditions.append(c.id < decode_cursor(query.cursor))
+    return conditions
+
+
+async def page(engine: AsyncEngine, query: LogQuery) -> LogPage:
+    """Newest first, keyset-paginated on the id: no OFFSET, no COUNT."""
+    statement = (
+        select(_table.c.id, _table.c.document)
+        .where(*_conditions(query))
+        .order_by(_table.c.id.desc())
+        .limit(query.limit + 1)
+    )
+    async with engine.connect() as connection:
+        rows = (await connection.execute(statement)).all()
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    next_cursor = encode_cursor(rows[-1].id) if more else None
+    return LogPage(documents=[row.document for row in rows], next_cursor=next_cursor)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("SELECT 1")

@@ -1,0 +1,142 @@
+"""Shared fixtures: a migrated database per backend and an HTTP client over the ASGI app.
+
+Every API test runs on SQLite, and also on PostgreSQL when TEST_DATABASE_URL is set. The
+databases are built by running the Alembic migrations, so drift between models and
+migrations fails the tests.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.api.deps import get_clock
+from app.config import Settings
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+PINNED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _backends() -> list[str]:
+    backends = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        backends.append("postgresql")
+    return backends
+
+
+def migrate(url: str) -> None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", _backends(), indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "gracious.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        migrate(url)
+        yield url
+        return
+    # A database of our own on the shared server, so concurrent runs never collide.
+    admin_url = os.environ["TEST_DATABASE_URL"]
+    name = f"gracious_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate(url)
+        yield url
+    finally:
+        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: PINNED_NOW
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        async with application.state.engine.begin() as connection:
+            await connection.execute(text("DELETE FROM declines"))
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def pinned(app: FastAPI, clock: Callable[[], datetime]) -> Iterator[None]:
+    app.dependency_overrides[get_clock] = lambda: clock
+    yield
+    app.dependency_overrides.clear()
+
+
+async def count_rows(app: FastAPI) -> int:
+    async with app.state.engine.connect() as connection:
+        result = await connection.execute(text("SELECT COUNT(*) FROM declines"))
+        return int(result.scalar_one())
+
+
+def decline_request(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid request; tests override what they are about."""
+    body: dict[str, Any] = {
+        "stage": "offer",
+        "role": "Senior Data Engineer",
+        "company": "Acme Analytics",
+        "candidate": {"name": "Ana Ruiz", "email": "ana@example.com", "phone": "+1 415 555 0100"},
+        "recipient": {"name": "Jordan Lee", "title": "Hiring Manager"},
+        "reason": {"category": "career_direction", "detail": "I want to lead a team."},
+        "preferred_role": {"title": "Engineering Manager, Data Platform"},
+        "referral": {"name": "Sam Patel", "relationship": "a former colleague", "timing": "now"},
+        "interview_at": "2026-12-01T15:00:00-05:00",
+    }
+    body.update(overrides)
+    return body
