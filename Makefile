@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/alembic upgrade head
+	$(BIN)/gracious bootstrap --host $(HOST) --port $(PORT)
 	@echo "Gracious is starting: docs at http://$(HOST):$(PORT)/docs"
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
 

@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     public_base_url: str | None = Field(
         default=None, description="Base for Location and Link headers; default: the request's."
     )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests a minute per API key; 0 turns limits off."
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db to share rate limits across replicas."
+    )
     log_level: str = "info"
 
 

@@ -34,8 +34,22 @@ class NotFound(ApiError):
     status = 404
 
 
-class PayloadTooLarge(ApiError):
-    status = 413
+class Unauthorized(ApiError):
+    status = 401
+
+    def __init__(self, detail: str, *, invalid: bool = False) -> None:
+        challenge = 'Bearer realm="gracious"'
+        if invalid:
+            challenge += ', error="invalid_token"'
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class TooManyRequests(ApiError):
+    status = 429
 
 
 class UnsupportedMediaType(ApiError):

@@ -19,6 +19,7 @@ from app.config import Settings, get_settings
 from app.db import create_engine
 from app.errors import install_handlers
 from app.limits import BodySizeLimit
+from app.ratelimit import RateLimiter, RateLimitHeaders
 
 # Swagger UI and ReDoc assets come from the fastapi-offline package, so the docs console works
 # on a network with no CDN access.
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         warm_up()
         app.state.settings = settings
         app.state.engine = create_engine(settings)
+        app.state.rate_limiter = RateLimiter(settings)
         try:
             yield
         finally:
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_handlers(app)
     for router in (declines.router, meta.router):

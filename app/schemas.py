@@ -198,6 +198,10 @@ class GuidanceCode(StrEnum):
     referral_later = "referral_later"
     note_shortened = "note_shortened"
     recipient_missing = "recipient_missing"
+    consider_negotiating = "consider_negotiating"
+    referral_consent = "referral_consent"
+    review_detail = "review_detail"
+    check_ins_scheduled = "check_ins_scheduled"
 
 
 class Guidance(BaseModel):

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.api.deps import get_clock
 from app.config import Settings
 from app.main import create_app
+from app.store import keys as key_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -88,7 +89,8 @@ def database_url(
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    # Rate limits have their own tests; elsewhere they would only add noise.
+    return Settings(database_url=database_url, rate_limit_per_minute=0)
 
 
 @pytest.fixture
@@ -101,14 +103,45 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with LifespanManager(application):
         async with application.state.engine.begin() as connection:
-            await connection.execute(text("DELETE FROM declines"))
+            for table in ["declines", "idempotency_keys", "api_keys"]:
+                await connection.execute(text(f"DELETE FROM {table}"))
+            await connection.execute(text("DELETE FROM tenants WHERE id <> 'ten_default'"))
         yield application
 
 
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+async def new_key(app: FastAPI, tenant: str) -> str:
+    _, secret = await key_store.create_key(app.state.engine, tenant=tenant)
+    return secret
+
+
+def http_client(app: FastAPI, key: str | None) -> AsyncClient:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     transport = ASGITransport(app=app, raise_app_exceptions=False)
-    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+    return AsyncClient(transport=transport, base_url="http://testserver", headers=headers)
+
+
+@pytest.fixture
+async def api_key(app: FastAPI) -> str:
+    return await new_key(app, "tenant-a")
+
+
+@pytest.fixture
+async def client(app: FastAPI, api_key: str) -> AsyncIterator[AsyncClient]:
+    """A client of tenant-a, authenticated."""
+    async with http_client(app, api_key) as http:
+        yield http
+
+
+@pytest.fixture
+async def other_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client of tenant-b, authenticated with its own key."""
+    async with http_client(app, await new_key(app, "tenant-b")) as http:
+        yield http
+
+
+@pytest.fixture
+async def anonymous(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    async with http_client(app, None) as http:
         yield http
 
 

@@ -1,16 +1,20 @@
 """The declines resource: compose, store, list, read and erase."""
 
+import hashlib
+import logging
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import ids, repository
+from app import ids
 from app.api import examples
+from app.api.auth import PrincipalDep
 from app.api.deps import ClockDep, EngineDep, require_json
 from app.compose.decline import compose
 from app.compose.environment import template_version
-from app.errors import InvalidInput, NotFound
+from app.errors import DATABASE_DOWN, Conflict, InvalidInput, NotFound
 from app.schemas import (
     Decline,
     DeclinePage,
@@ -19,10 +23,23 @@ from app.schemas import (
     ReasonCategory,
     Stage,
 )
+from app.store import declines as repository
+from app.store import idempotency
+from app.store.keys import Principal
 from app.text import clean_line
 
-router = APIRouter(prefix="/v1/declines", tags=["declines"])
+router = APIRouter(prefix="/v1/declines", tags=["declines"], responses=examples.AUTH_ERRORS)
+logger = logging.getLogger("gracious")
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Retry safely: the same key and body within 24 hours get the first response.",
+    ),
+]
 RequestBody = Annotated[DeclineRequest, Body(openapi_examples=examples.REQUEST_EXAMPLES)]
 JSON_BODY = [Depends(require_json)]
 WRITE_ERRORS: examples.Responses = {
@@ -44,16 +61,66 @@ def _json(document: str, status_code: int = 200, headers: dict[str, str] | None 
     responses={
         201: {
             "headers": {
-                "Location": {"description": "The new decline's URL", "schema": {"type": "string"}}
+                "Location": {"description": "The new decline's URL", "schema": {"type": "string"}},
+                "Idempotent-Replayed": {
+                    "description": "`true` when this is the stored response to an earlier request",
+                    "schema": {"type": "string"},
+                },
             }
         },
+        **examples.CONFLICT,
         **WRITE_ERRORS,
         **examples.UNAVAILABLE,
     },
 )
-async def create_decline(body: RequestBody, engine: EngineDep, clock: ClockDep) -> Response:
+async def create_decline(
+    body: RequestBody,
+    engine: EngineDep,
+    clock: ClockDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Compose every requested channel and store the decline."""
     now = clock()
+    if idempotency_key is not None:
+        fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+        claim = await idempotency.claim(
+            engine,
+            tenant_id=principal.tenant_id,
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            now=now,
+        )
+        if claim.state is idempotency.State.replay:
+            headers = {"Idempotent-Replayed": "true"}
+            if claim.location:
+                headers["Location"] = claim.location
+            return _json(claim.body or "", claim.status or 201, headers)
+        if claim.state is idempotency.State.in_flight:
+            raise Conflict(
+                "A request with this Idempotency-Key is still being processed; retry shortly."
+            )
+        if claim.state is idempotency.State.mismatch:
+            raise InvalidInput(
+                "This Idempotency-Key was already used with a different body.",
+                loc=["header", "Idempotency-Key"],
+            )
+    try:
+        document, location = await _store(body, engine, now, principal, idempotency_key)
+    except BaseException:
+        if idempotency_key is not None:
+            await _release(engine, principal, idempotency_key)
+        raise
+    return _json(document, 201, {"Location": location})
+
+
+async def _store(
+    body: DeclineRequest,
+    engine: AsyncEngine,
+    now: datetime,
+    principal: Principal,
+    idempotency_key: str | None,
+) -> tuple[str, str]:
     decline_id = ids.new_id(now)
     composition = compose(body, now=now)
     decline = Decline(
@@ -65,10 +132,12 @@ async def create_decline(body: RequestBody, engine: EngineDep, clock: ClockDep) 
         template_version=template_version(),
     )
     document = decline.model_dump_json()
+    location = f"/v1/declines/{decline_id}"
     await repository.add(
         engine,
         repository.NewDecline(
             id=decline_id,
+            tenant_id=principal.tenant_id,
             created_at=decline.created_at,
             stage=body.stage.value,
             reason=body.reason.category.value,
@@ -81,8 +150,18 @@ async def create_decline(body: RequestBody, engine: EngineDep, clock: ClockDep) 
             ),
             document=document,
         ),
+        location=location,
+        idempotency_key=idempotency_key,
     )
-    return _json(document, 201, {"Location": f"/v1/declines/{decline_id}"})
+    return document, location
+
+
+async def _release(engine: AsyncEngine, principal: Principal, key: str) -> None:
+    try:
+        await idempotency.release(engine, tenant_id=principal.tenant_id, key=key)
+    except DATABASE_DOWN:
+        # The key frees itself once it counts as abandoned; the original error matters more.
+        logger.warning("could not release Idempotency-Key after a failure")
 
 
 @router.post(
@@ -92,7 +171,9 @@ async def create_decline(body: RequestBody, engine: EngineDep, clock: ClockDep) 
     dependencies=JSON_BODY,
     responses=WRITE_ERRORS,
 )
-async def preview_decline(body: RequestBody, clock: ClockDep) -> DeclinePreview:
+async def preview_decline(
+    body: RequestBody, clock: ClockDep, _principal: PrincipalDep
+) -> DeclinePreview:
     """Compose only; nothing is stored."""
     composition = compose(body, now=clock())
     return DeclinePreview(
@@ -121,6 +202,7 @@ def _filter_text(value: str | None, name: str) -> str | None:
 async def list_declines(
     request: Request,
     engine: EngineDep,
+    principal: PrincipalDep,
     stage: Stage | None = None,
     reason: Annotated[ReasonCategory | None, Query(description="Reason category")] = None,
     company: Annotated[
@@ -153,6 +235,7 @@ async def list_declines(
     page = await repository.page(
         engine,
         repository.LogQuery(
+            tenant_id=principal.tenant_id,
             stage=stage.value if stage else None,
             reason=reason.value if reason else None,
             company=_filter_text(company, "company"),
@@ -180,9 +263,9 @@ async def list_declines(
     operation_id="getDecline",
     responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
 )
-async def get_decline(decline_id: str, engine: EngineDep) -> Response:
+async def get_decline(decline_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
     """One stored decline."""
-    document = await repository.get(engine, decline_id)
+    document = await repository.get(engine, tenant_id=principal.tenant_id, decline_id=decline_id)
     if document is None:
         raise NotFound("No decline has this id.")
     return _json(document)
@@ -194,8 +277,8 @@ async def get_decline(decline_id: str, engine: EngineDep) -> Response:
     operation_id="deleteDecline",
     responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
 )
-async def delete_decline(decline_id: str, engine: EngineDep) -> Response:
+async def delete_decline(decline_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
     """Erase a decline for good (the candidate's right to erasure)."""
-    if not await repository.remove(engine, decline_id):
+    if not await repository.remove(engine, tenant_id=principal.tenant_id, decline_id=decline_id):
         raise NotFound("No decline has this id.")
     return Response(status_code=204)

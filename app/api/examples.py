@@ -92,3 +92,29 @@ BODY_ERRORS: Responses = {
         "Send the body as JSON with the header Content-Type: application/json.",
     ),
 }
+
+AUTH_ERRORS: Responses = {
+    401: {
+        **_problem(401, "Unauthorized", "This API key is not valid or has been revoked."),
+        "headers": {
+            "WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}
+        },
+    },
+    429: {
+        **_problem(
+            429,
+            "Too Many Requests",
+            "This API key may make 600 requests a minute; retry in 12 seconds.",
+        ),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        },
+    },
+}
+CONFLICT: Responses = {
+    409: _problem(
+        409,
+        "Conflict",
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+    )
+}

@@ -5,19 +5,26 @@ import asyncio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app import repository
 from app.api import examples
+from app.api.auth import PrincipalDep
 from app.api.deps import EngineDep
 from app.config import Settings
 from app.errors import DATABASE_DOWN, unavailable
 from app.reasons import REASONS
 from app.schemas import ReasonList
+from app.store import declines as repository
 
 router = APIRouter()
 
 
-@router.get("/v1/reasons", response_model=ReasonList, operation_id="listReasons", tags=["reasons"])
-async def list_reasons() -> ReasonList:
+@router.get(
+    "/v1/reasons",
+    response_model=ReasonList,
+    operation_id="listReasons",
+    tags=["reasons"],
+    responses=examples.AUTH_ERRORS,
+)
+async def list_reasons(_principal: PrincipalDep) -> ReasonList:
     """The reason taxonomy, with labels and ATS mappings."""
     return ReasonList(items=REASONS)
 

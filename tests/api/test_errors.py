@@ -184,7 +184,11 @@ async def test_unreachable_database_is_503_with_retry_after(tmp_path: Any) -> No
         app.state.engine = None
         async with app.router.lifespan_context(app):
             transport = ASGITransport(app=app, raise_app_exceptions=False)
-            async with AsyncClient(transport=transport, base_url="http://t") as client:
+            # A well-formed key: checking it needs the database, which is down.
+            headers = {"Authorization": "Bearer gr_live_" + "x" * 43}
+            async with AsyncClient(
+                transport=transport, base_url="http://t", headers=headers
+            ) as client:
                 for response in [
                     await client.post("/v1/declines", json=decline_request()),
                     await client.get("/v1/declines"),

@@ -1,4 +1,4 @@
-"""The only place that reads or writes declines: Core statements over one table.
+"""Declines: Core statements over one table.
 
 Each function runs in its own short transaction (commit on success, rollback on error), since
 every operation is one statement; the ORM is skipped on this path because it costs more than
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
 from app.models import DeclineRow
+from app.store import idempotency
 
 _table: Table = DeclineRow.__table__  # type: ignore[assignment]
 _CURSOR_PREFIX = "c1:"
@@ -27,6 +28,7 @@ class InvalidCursor(ValueError):
 @dataclass(frozen=True, slots=True)
 class NewDecline:
     id: str
+    tenant_id: str
     created_at: datetime
     stage: str
     reason: str
@@ -37,6 +39,7 @@ class NewDecline:
 
 @dataclass(frozen=True, slots=True)
 class LogQuery:
+    tenant_id: str
     stage: str | None = None
     reason: str | None = None
     company: str | None = None
@@ -72,12 +75,16 @@ def company_key(company: str) -> str:
     return company.casefold()
 
 
-async def add(engine: AsyncEngine, decline: NewDecline) -> None:
+async def add(
+    engine: AsyncEngine, decline: NewDecline, *, location: str, idempotency_key: str | None
+) -> None:
+    """Store the decline and, under an Idempotency-Key, the response that announces it."""
     search_text = "\n".join(field.casefold() for field in decline.search_fields if field)
     async with engine.begin() as connection:
         await connection.execute(
             insert(_table).values(
                 id=decline.id,
+                tenant_id=decline.tenant_id,
                 created_at=decline.created_at,
                 stage=decline.stage,
                 reason=decline.reason,
@@ -87,29 +94,42 @@ async def add(engine: AsyncEngine, decline: NewDecline) -> None:
                 document=decline.document,
             )
         )
+        if idempotency_key is not None:
+            await idempotency.complete(
+                connection,
+                tenant_id=decline.tenant_id,
+                key=idempotency_key,
+                status=201,
+                location=location,
+                body=decline.document,
+            )
 
 
-async def get(engine: AsyncEngine, decline_id: str) -> str | None:
+async def get(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> str | None:
     if not ids.is_well_formed(decline_id):
         return None
     async with engine.connect() as connection:
         result = await connection.execute(
-            select(_table.c.document).where(_table.c.id == decline_id)
+            select(_table.c.document).where(
+                _table.c.id == decline_id, _table.c.tenant_id == tenant_id
+            )
         )
         return result.scalar_one_or_none()
 
 
-async def remove(engine: AsyncEngine, decline_id: str) -> bool:
+async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> bool:
     if not ids.is_well_formed(decline_id):
         return False
     async with engine.begin() as connection:
-        result = await connection.execute(delete(_table).where(_table.c.id == decline_id))
+        result = await connection.execute(
+            delete(_table).where(_table.c.id == decline_id, _table.c.tenant_id == tenant_id)
+        )
         return result.rowcount > 0
 
 
 def _conditions(query: LogQuery) -> list[ColumnElement[bool]]:
     c = _table.c
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [c.tenant_id == query.tenant_id]
     if query.stage:
         conditions.append(c.stage == query.stage)
     if query.reason:
