@@ -5,28 +5,23 @@ databases are built by running the Alembic migrations, so drift between models a
 migrations fails the tests.
 """
 
-import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.api.deps import get_clock
 from app.config import Settings
 from app.main import create_app
 from app.store import keys as key_store
+from scripts.dbtools import migrate, scratch_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -42,22 +37,6 @@ def _backends() -> list[str]:
     if os.environ.get("TEST_DATABASE_URL"):
         backends.append("postgresql")
     return backends
-
-
-def migrate(url: str) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["database_url"] = url
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
-
-
-async def _admin(url: str, statement: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -76,15 +55,9 @@ def database_url(
         yield url
         return
     # A database of our own on the shared server, so concurrent runs never collide.
-    admin_url = os.environ["TEST_DATABASE_URL"]
-    name = f"gracious_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(os.environ["TEST_DATABASE_URL"], "gracious_test") as url:
         migrate(url)
         yield url
-    finally:
-        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
