@@ -1,0 +1,57 @@
+"""The follow-ups: a referral sent a couple of days after the decline, and occasional check-ins.
+
+Letter templates put one sentence a line and a blank line between paragraphs; the lines of a
+paragraph are joined here, so a sentence left out for a missing field leaves no gap behind.
+"""
+
+from app.compose.environment import render
+from app.compose.facts import Facts
+from app.compose.layout import SUBJECT_MAX, full_stop, lines, paragraphs, shorten
+from app.schemas import FollowUp, FollowUpKind
+
+REFERRAL_AFTER_DAYS = 2
+# A first check-in once the team has settled after the hire, another later in the year:
+# often enough to stay in mind, rarely enough never to feel like chasing.
+CHECK_IN_AFTER_DAYS = (90, 270)
+
+
+def compose_follow_ups(facts: Facts) -> list[FollowUp]:
+    follow_ups: list[FollowUp] = []
+    if facts.referral_later:
+        follow_ups.append(_follow_up(facts, FollowUpKind.referral, REFERRAL_AFTER_DAYS))
+    if facts.keep_in_touch:
+        for visit, days in enumerate(CHECK_IN_AFTER_DAYS, start=1):
+            follow_ups.append(_follow_up(facts, FollowUpKind.check_in, days, visit=visit))
+    return follow_ups
+
+
+def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -> FollowUp:
+    context = facts.context(kind=kind.value, visit=visit, stop=full_stop)
+    body = paragraphs(render(f"follow_ups/{kind.value}.txt", context))
+    signoff = lines(render("follow_ups/signoff.txt", context))
+    text = "\n\n".join([*body, "\n".join(signoff)])
+    return FollowUp(
+        kind=kind, send_after_days=days, subject=_subject(facts, kind, visit), text=text
+    )
+
+
+def _subject(facts: Facts, kind: FollowUpKind, visit: int) -> str:
+    """The fullest subject that fits: the name and role, a shortened role, no role, no name."""
+
+    def subject(role: str, *, with_name: bool) -> str:
+        context = facts.context(
+            kind=kind.value, visit=visit, subject_role=role, with_name=with_name
+        )
+        return " ".join(render("follow_ups/subject.txt", context).split())
+
+    def fitted(*, with_name: bool) -> list[str]:
+        overhead = len(subject("x", with_name=with_name)) - 1
+        short_role = shorten(facts.role, SUBJECT_MAX - overhead)
+        shortened = [subject(short_role, with_name=with_name)] if short_role else []
+        return [subject(facts.role, with_name=with_name), *shortened]
+
+    candidates = [*fitted(with_name=True), subject("", with_name=True), *fitted(with_name=False)]
+    return next(
+        (line for line in candidates if len(line) <= SUBJECT_MAX),
+        subject("", with_name=False),
+    )

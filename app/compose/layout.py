@@ -1,0 +1,56 @@
+"""Layout shared by every channel: sentences joined into paragraphs, endings, subject lengths.
+
+Templates put each sentence on its own line and a blank line between paragraphs; joining the
+lines of a paragraph with single spaces means a sentence left out for a missing field never
+leaves a gap, a doubled space or an empty paragraph behind.
+"""
+
+import re
+import unicodedata
+
+# Mail clients truncate long subjects, and RFC 5322 asks for lines under 78 characters.
+SUBJECT_MAX = 77
+ELLIPSIS = "…"
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SENTENCE_ENDS = frozenset(".!?…。！？؟۔")
+_CLOSERS = "\"'”’»›)]}"
+# Marks that ride on the previous character (emoji variation selectors, skin tones, joiners).
+_RIDERS = frozenset({"Mn", "Me", "Cf", "Sk"})
+_DANGLING = " ,;:-–—/&(+"
+
+
+def full_stop(text: str) -> str:
+    """`text` ended as a sentence: add a full stop unless it already ends like one.
+
+    People's own words are printed verbatim, so a detail that already ends with "!" or "?" or
+    an emoji keeps its ending rather than gaining a second one.
+    """
+    end = text.rstrip(_CLOSERS)
+    while end and unicodedata.category(end[-1]) in _RIDERS:
+        end = end[:-1]
+    last = end[-1:]
+    if last and (last in _SENTENCE_ENDS or unicodedata.category(last) == "So"):
+        return text
+    return f"{text}."
+
+
+def shorten(text: str, limit: int) -> str | None:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis; or None."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS) + 1]
+    # Keep only whole words: drop the last piece unless the cut fell exactly on a space.
+    kept = cut[:-1] if cut.endswith(" ") else cut.rpartition(" ")[0]
+    kept = kept.rstrip(_DANGLING)
+    return f"{kept}{ELLIPSIS}" if kept else None
+
+
+def paragraphs(rendered: str) -> list[str]:
+    joined = (" ".join(lines(chunk)) for chunk in _PARAGRAPH_BREAK.split(rendered))
+    return [paragraph for paragraph in joined if paragraph]
+
+
+def lines(rendered: str) -> list[str]:
+    # Split on "\n" only: the request's text never holds one, whatever else it holds.
+    return [line.strip() for line in rendered.split("\n") if line.strip()]
