@@ -1,0 +1,92 @@
+"""Every channel, for every stage, reason and tone, composed and stored through the HTTP API."""
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from app.schemas import ReasonCategory, Stage, Tone
+from tests.conftest import PINNED_NOW, decline_request
+
+pytestmark = pytest.mark.anyio
+ALL = {"email", "phone_script", "linkedin_note", "follow_ups"}
+
+
+async def test_every_combination_stores_and_returns_every_channel(client: AsyncClient) -> None:
+    for stage, reason, tone in itertools.product(Stage, ReasonCategory, Tone):
+        body = decline_request(
+            stage=stage.value, reason={"category": reason.value}, tone=tone.value
+        )
+        created = await client.post("/v1/declines", json=body)
+        assert created.status_code == 201, (stage, reason, tone, created.text)
+        decline = created.json()
+        assert set(decline["messages"]) == ALL
+        stored = (await client.get(created.headers["location"])).json()
+        assert stored == decline
+        messages = stored["messages"]
+        for text in [
+            messages["email"]["text"],
+            messages["phone_script"]["text"],
+            messages["linkedin_note"]["text"],
+            *(follow_up["text"] for follow_up in messages["follow_ups"]),
+        ]:
+            assert "Ana Ruiz" in text or "Jordan Lee" in text, (stage, reason, tone)
+            assert "{{" not in text
+            assert "None" not in text
+        note = messages["linkedin_note"]
+        assert note["length"] == len(note["text"]) <= note["limit"] == 200
+        assert 3 <= len(messages["phone_script"]["talking_points"]) <= 6
+        assert "call_first" in {item["code"] for item in stored["guidance"]}
+
+
+async def test_referral_later_goes_to_a_follow_up_and_never_in_the_email(
+    client: AsyncClient,
+) -> None:
+    referral = {"name": "Sam Patel", "relationship": "a former colleague", "timing": "later"}
+    decline = (await client.post("/v1/declines", json=decline_request(referral=referral))).json()
+    messages = decline["messages"]
+    assert "Sam Patel" not in messages["email"]["text"]
+    assert "recommend" not in messages["email"]["text"].lower()
+    referrals = [f for f in messages["follow_ups"] if f["kind"] == "referral"]
+    assert len(referrals) == 1
+    assert "Sam Patel" in referrals[0]["text"]
+    assert referrals[0]["send_after_days"] >= 1
+    assert "referral_later" in {item["code"] for item in decline["guidance"]}
+
+    now = (await client.post("/v1/declines", json=decline_request())).json()["messages"]
+    assert "Sam Patel" in now["email"]["text"]
+    assert all(f["kind"] != "referral" for f in now["follow_ups"])
+
+
+async def test_no_check_ins_without_keep_in_touch(client: AsyncClient) -> None:
+    body = decline_request(relationship={"keep_in_touch": False}, referral=None)
+    decline = (await client.post("/v1/declines", json=body)).json()
+    assert decline["messages"]["follow_ups"] == []
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected", "absent"),
+    [
+        (5, "interview_imminent", "interview_passed"),
+        (24 * 5, None, "interview_imminent"),
+        (-3, "interview_passed", "interview_imminent"),
+    ],
+)
+async def test_interview_timing_guidance_with_the_clock_pinned(
+    client: AsyncClient,
+    pinned: None,
+    hours: int,
+    expected: str | None,
+    absent: str,
+) -> None:
+    interview_at = (PINNED_NOW + timedelta(hours=hours)).isoformat()
+    body = decline_request(stage="interview", interview_at=interview_at)
+    decline: dict[str, Any] = (await client.post("/v1/declines", json=body)).json()
+    codes = [item["code"] for item in decline["guidance"]]
+    if expected:
+        assert expected in codes
+        assert decline["guidance"][0]["code"] == expected
+        assert decline["guidance"][0]["severity"] == "warning"
+    assert absent not in codes
