@@ -12,6 +12,7 @@ from pydantic import (
     field_validator,
     model_serializer,
 )
+from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from app.text import Email, Line120, Line200, Line300, Line500, Phone
@@ -129,7 +130,11 @@ class DeclineRequest(Strict):
         by_lower = {tag.lower(): tag for tag in SUPPORTED_LOCALES}
         tag = by_lower.get(value.strip().replace("_", "-").lower())
         if tag is None:
-            raise ValueError(f"unsupported locale; supported: {', '.join(SUPPORTED_LOCALES)}")
+            raise PydanticCustomError(
+                "unsupported_locale",
+                "unsupported locale; supported: {supported}",
+                {"supported": ", ".join(SUPPORTED_LOCALES)},
+            )
         return tag
 
     @field_validator("channels")
