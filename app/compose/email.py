@@ -6,6 +6,8 @@ sentence left out for a missing field never leaves a gap, a doubled space or an 
 The HTML is rendered from those same paragraphs, so every sentence is written exactly once.
 """
 
+from collections.abc import Iterator
+
 from app.compose.environment import render
 from app.compose.facts import Facts
 from app.compose.layout import SUBJECT_MAX, full_stop, lines, paragraphs, shorten
@@ -33,15 +35,17 @@ def _subject(facts: Facts) -> str:
         )
         return " ".join(rendered.split())
 
-    overhead = len(subject("x", with_name=False)) - 1
-    short_role = shorten(facts.role, SUBJECT_MAX - overhead)
-    candidates = [
-        subject(facts.role, with_name=True),
-        subject(facts.role, with_name=False),
-        *([subject(short_role, with_name=False)] if short_role else []),
-        subject("", with_name=True),
-    ]
+    def candidates() -> Iterator[str]:
+        # Lazy: most subjects fit at the first try, so the shorter forms are rarely rendered.
+        yield subject(facts.role, with_name=True)
+        yield subject(facts.role, with_name=False)
+        overhead = len(subject("x", with_name=False)) - 1
+        short_role = shorten(facts.role, SUBJECT_MAX - overhead)
+        if short_role:
+            yield subject(short_role, with_name=False)
+        yield subject("", with_name=True)
+
     return next(
-        (line for line in candidates if len(line) <= SUBJECT_MAX),
+        (line for line in candidates() if len(line) <= SUBJECT_MAX),
         subject("", with_name=False),
     )

@@ -4,6 +4,8 @@ Letter templates put one sentence a line and a blank line between paragraphs; th
 paragraph are joined here, so a sentence left out for a missing field leaves no gap behind.
 """
 
+from collections.abc import Iterator
+
 from app.compose.environment import render
 from app.compose.facts import Facts
 from app.compose.layout import SUBJECT_MAX, full_stop, lines, paragraphs, shorten
@@ -44,14 +46,20 @@ def _subject(facts: Facts, kind: FollowUpKind, visit: int) -> str:
         )
         return " ".join(render("follow_ups/subject.txt", context).split())
 
-    def fitted(*, with_name: bool) -> list[str]:
+    def fitted(*, with_name: bool) -> Iterator[str]:
+        yield subject(facts.role, with_name=with_name)
         overhead = len(subject("x", with_name=with_name)) - 1
         short_role = shorten(facts.role, SUBJECT_MAX - overhead)
-        shortened = [subject(short_role, with_name=with_name)] if short_role else []
-        return [subject(facts.role, with_name=with_name), *shortened]
+        if short_role:
+            yield subject(short_role, with_name=with_name)
 
-    candidates = [*fitted(with_name=True), subject("", with_name=True), *fitted(with_name=False)]
+    def candidates() -> Iterator[str]:
+        # Lazy: most subjects fit at the first try, so the shorter forms are rarely rendered.
+        yield from fitted(with_name=True)
+        yield subject("", with_name=True)
+        yield from fitted(with_name=False)
+
     return next(
-        (line for line in candidates if len(line) <= SUBJECT_MAX),
+        (line for line in candidates() if len(line) <= SUBJECT_MAX),
         subject("", with_name=False),
     )

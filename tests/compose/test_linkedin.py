@@ -162,7 +162,9 @@ def test_any_note_fits_its_limit_and_ends_whole(body: dict[str, Any], limit: int
         assume(False)  # blank after folding whitespace, or too long
         raise
     fact = facts_from(request)
-    assume(not any("None" in value for value in fact.context().values() if isinstance(value, str)))
+    # The markers below must come from us to count as leaks, so inputs holding them are skipped.
+    typed_text = " ".join(v for v in fact.context().values() if isinstance(v, str))
+    assume(not any(marker in typed_text for marker in ("None", "{{", "{%", "…")))
     note, _ = compose_linkedin_note(fact, limit=limit)
     assert note.length == len(note.text) <= limit
     assert note.text == unicodedata.normalize("NFC", note.text)
