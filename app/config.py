@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     db_timeout_seconds: float = Field(
         default=5.0, gt=0, description="How long a request waits for the database before a 503."
     )
+    db_pool_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a request may queue for a pooled connection under load.",
+    )
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)

@@ -19,7 +19,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(
             url,
             connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
-            pool_timeout=settings.db_timeout_seconds,
+            pool_timeout=settings.db_pool_timeout_seconds,
         )
         _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
@@ -27,7 +27,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_timeout=settings.db_timeout_seconds,
+        # Queuing for a connection is load, not an outage: it gets its own, longer limit, so a
+        # burst of traffic waits its turn instead of turning into 503s.
+        pool_timeout=settings.db_pool_timeout_seconds,
         # A connection that died with the server is replaced, so the service heals by itself.
         pool_pre_ping=True,
         connect_args={

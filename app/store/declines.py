@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import ids
 from app.models import DeclineRow
 from app.store import idempotency
+from app.store.transaction import writing
 
 _table: Table = DeclineRow.__table__  # type: ignore[assignment]
 _CURSOR_PREFIX = "c1:"
@@ -80,7 +81,7 @@ async def add(
 ) -> None:
     """Store the decline and, under an Idempotency-Key, the response that announces it."""
     search_text = "\n".join(field.casefold() for field in decline.search_fields if field)
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         await connection.execute(
             insert(_table).values(
                 id=decline.id,
@@ -120,7 +121,7 @@ async def get(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> str | 
 async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> bool:
     if not ids.is_well_formed(decline_id):
         return False
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         result = await connection.execute(
             delete(_table).where(_table.c.id == decline_id, _table.c.tenant_id == tenant_id)
         )

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.models import IdempotencyRecord
+from app.store.transaction import writing
 
 _table: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
 
@@ -49,7 +50,7 @@ async def claim(
     """Take the key for this request, or say why it cannot be taken."""
     for _ in range(3):
         try:
-            async with engine.begin() as connection:
+            async with writing(engine) as connection:
                 await connection.execute(
                     insert(_table).values(
                         tenant_id=tenant_id, key=key, fingerprint=fingerprint, created_at=now
@@ -63,7 +64,7 @@ async def claim(
             return Claim(State.new)
         except IntegrityError:
             pass
-        async with engine.begin() as connection:
+        async with writing(engine) as connection:
             row = (
                 await connection.execute(
                     select(_table).where(_table.c.tenant_id == tenant_id, _table.c.key == key)
@@ -110,7 +111,7 @@ async def complete(
 
 async def release(engine: AsyncEngine, *, tenant_id: str, key: str) -> None:
     """Give the key back after a failure, so the client's retry is processed afresh."""
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         await connection.execute(
             delete(_table).where(
                 _table.c.tenant_id == tenant_id, _table.c.key == key, _table.c.status.is_(None)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import keys
 from app.models import ApiKey, Tenant
+from app.store.transaction import writing
 
 _tenants: Table = Tenant.__table__  # type: ignore[assignment]
 _keys: Table = ApiKey.__table__  # type: ignore[assignment]
@@ -53,7 +54,7 @@ async def create_key(engine: AsyncEngine, *, tenant: str) -> tuple[str, str]:
     secret = keys.new_secret()
     key_id = keys.new_key_id()
     now = datetime.now(UTC)
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         tenant_id = (
             await connection.execute(select(_tenants.c.id).where(_tenants.c.name == tenant))
         ).scalar_one_or_none()
@@ -97,7 +98,7 @@ async def revoke_key(engine: AsyncEngine, key_id: str) -> bool:
         .where(_keys.c.id == key_id, _keys.c.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         result = await connection.execute(statement)
     return result.rowcount > 0
 

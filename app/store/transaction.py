@@ -1,0 +1,28 @@
+"""Write transactions: commit on success, roll back on error, in exactly one place.
+
+SQLite admits one writer at a time. Letting every request race for its lock makes the losers
+sleep in the driver's busy handler while the winner may be waiting for the event loop, and under
+load some give up with "database is locked". Queuing writers on an asyncio lock instead hands
+the database to them in turn; PostgreSQL needs no such help.
+"""
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+_sqlite_writers: "weakref.WeakKeyDictionary[Engine, asyncio.Lock]" = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    if engine.dialect.name != "sqlite":
+        async with engine.begin() as connection:
+            yield connection
+        return
+    lock = _sqlite_writers.setdefault(engine.sync_engine, asyncio.Lock())
+    async with lock, engine.begin() as connection:
+        yield connection
