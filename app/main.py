@@ -35,6 +35,8 @@ DESCRIPTION = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # Only our own logger: uvicorn configures its loggers, and libraries keep their defaults.
+    logging.getLogger("gracious").setLevel(settings.log_level.upper())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -100,5 +102,4 @@ def _mount_docs(app: FastAPI) -> None:
         )
 
 
-logging.basicConfig(level=get_settings().log_level.upper())
 app = create_app()
