@@ -32,9 +32,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout_seconds,
         # A connection that died with the server is replaced, so the service heals by itself.
         pool_pre_ping=True,
+        # A hung server costs two waits: the statement's, then asyncpg's cancel request (also
+        # bounded by command_timeout); halving keeps the whole request within the timeout.
         connect_args={
-            "timeout": settings.db_timeout_seconds,
-            "command_timeout": settings.db_timeout_seconds,
+            "timeout": settings.db_timeout_seconds / 2,
+            "command_timeout": settings.db_timeout_seconds / 2,
         },
     )
 

@@ -117,6 +117,14 @@ async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
     detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).description
     if status == 404 and detail == "Not Found":
         detail = "No resource lives at this path."
+    if status == 400 and detail == "There was an error parsing the body":
+        # FastAPI says 400 when the body is not UTF-8 or nests too deep for the parser; any
+        # other malformed JSON is a 422, and the contract documents 422 for all of them.
+        return problem(
+            422,
+            "Invalid body: send JSON text in UTF-8.",
+            errors=[{"loc": ["body"], "msg": "the body is not valid JSON text in UTF-8"}],
+        )
     headers = dict(error.headers or {})
     if status == 405:
         # Starlette names only the first route that matched the path; a path served by
@@ -130,7 +138,13 @@ async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
 def _allowed_methods(request: Request) -> set[str]:
     route_methods: list[tuple[re.Pattern[str], set[str]]] = request.app.state.route_methods
     path = request.url.path
-    return {method for regex, methods in route_methods if regex.match(path) for method in methods}
+    matching = [(regex, methods) for regex, methods in route_methods if regex.match(path)]
+    # A fixed path (/v1/declines/preview) wins over a template that also matches it
+    # (/v1/declines/{decline_id}), as the routes and the OpenAPI document say.
+    fixed = [methods for regex, methods in matching if "(?P<" not in regex.pattern]
+    return {
+        method for methods in (fixed or [methods for _, methods in matching]) for method in methods
+    }
 
 
 async def _on_database_down(request: Request, error: Exception) -> JSONResponse:

@@ -5,17 +5,17 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     field_validator,
     model_serializer,
 )
 from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
-from app.text import Email, Line120, Line200, Line300, Line500, Phone
+from app.text import Email, Line120, Line200, Line300, Line500, Phone, Rfc3339
 
 SUPPORTED_LOCALES = ("en", "en-US", "en-GB", "en-CA", "en-AU", "en-IE", "en-NZ", "en-IN")
 
@@ -97,8 +97,9 @@ class Referral(Strict):
 
 
 class Relationship(Strict):
-    keep_in_touch: bool = True
-    linkedin_connected: bool = False
+    # StrictBool: true and false only, not "yes", 1 or "on" (the schema says boolean).
+    keep_in_touch: StrictBool = True
+    linkedin_connected: StrictBool = False
     common_ground: Line300 | None = None
     company_news: Line300 | None = None
 
@@ -116,11 +117,17 @@ class DeclineRequest(Strict):
     preferred_role: PreferredRole | None = None
     referral: Referral | None = None
     relationship: Relationship = Field(default_factory=Relationship)
-    interview_at: AwareDatetime | None = Field(
+    interview_at: Rfc3339 | None = Field(
         default=None, description="RFC 3339 date-time with an offset."
     )
     tone: Tone = Tone.warm
-    locale: str = Field(default="en", max_length=35, description="BCP 47 language tag.")
+    locale: str = Field(
+        default="en",
+        max_length=35,
+        description="BCP 47 language tag.",
+        # The tags served today, so clients (and contract tests) know them; more may be added.
+        json_schema_extra={"enum": list(SUPPORTED_LOCALES)},
+    )
     channels: list[Channel] = Field(default_factory=lambda: list(ALL_CHANNELS), max_length=8)
     linkedin_limit: Literal[200, 300] = 200
 

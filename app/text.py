@@ -2,9 +2,16 @@
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -33,18 +40,30 @@ def clean_line(value: object) -> object:
     return folded
 
 
+# What clean_line refuses, as JSON Schema: control characters that are not whitespace, and
+# text that folds to nothing. (Python folds U+001C-U+001F and U+0085 as whitespace.)
+_REFUSED = "\\u0000-\\u0008\\u000e-\\u001b\\u007f-\\u0084\\u0086-\\u009f"
+_SPACE = "\\s\\u001c-\\u001f\\u0085"
+TEXT_PATTERN = f"^[^{_REFUSED}]*[^{_SPACE}{_REFUSED}][^{_REFUSED}]*$"
+
+
+def _line(max_length: int) -> object:
+    schema = {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
+    return WithJsonSchema(schema)
+
+
 # Folding runs before the length check, so limits count what the letter will carry.
 Line120 = Annotated[
-    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=120)
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=120), _line(120)
 ]
 Line200 = Annotated[
-    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=200)
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=200), _line(200)
 ]
 Line300 = Annotated[
-    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=300)
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=300), _line(300)
 ]
 Line500 = Annotated[
-    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=500)
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=500), _line(500)
 ]
 
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>.]+(\.[^@\s<>.]+)+$")
@@ -79,3 +98,20 @@ Phone = Annotated[
     AfterValidator(_phone),
     WithJsonSchema({"type": "string", "minLength": 5, "maxLength": 40, "pattern": _PHONE.pattern}),
 ]
+
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def rfc3339_only(value: object) -> object:
+    """Refuse what lax parsing would turn into a moment: numbers (Unix time), dates alone."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "rfc3339", "give an RFC 3339 date-time with an offset, e.g. 2026-12-01T15:00:00Z"
+        )
+    return value
+
+
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(rfc3339_only)]

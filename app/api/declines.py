@@ -26,7 +26,7 @@ from app.schemas import (
 from app.store import declines as repository
 from app.store import idempotency
 from app.store.keys import Principal
-from app.text import clean_line
+from app.text import TEXT_PATTERN, Rfc3339, clean_line
 
 router = APIRouter(prefix="/v1/declines", tags=["declines"], responses=examples.AUTH_ERRORS)
 logger = logging.getLogger("gracious")
@@ -187,7 +187,10 @@ async def preview_decline(
 def _filter_text(value: str | None, name: str) -> str | None:
     if value is None:
         return None
-    cleaned = clean_line(value)
+    try:
+        cleaned = clean_line(value)
+    except ValueError as error:  # PydanticCustomError: control characters, lone surrogates
+        raise InvalidInput(f"Invalid {name}: {error}", loc=["query", name]) from None
     if not isinstance(cleaned, str) or not cleaned:
         raise InvalidInput(f"Invalid {name}: must be non-empty text", loc=["query", name])
     return cleaned
@@ -206,14 +209,23 @@ async def list_declines(
     stage: Stage | None = None,
     reason: Annotated[ReasonCategory | None, Query(description="Reason category")] = None,
     company: Annotated[
-        str | None, Query(max_length=200, description="Case-insensitive exact match")
+        str | None,
+        Query(
+            max_length=200,
+            description="Case-insensitive exact match",
+            json_schema_extra={"pattern": TEXT_PATTERN},
+        ),
     ] = None,
     q: Annotated[
         str | None,
-        Query(max_length=200, description="Substring of role, company, recipient or candidate"),
+        Query(
+            max_length=200,
+            description="Substring of role, company, recipient or candidate",
+            json_schema_extra={"pattern": TEXT_PATTERN},
+        ),
     ] = None,
-    created_after: Annotated[datetime | None, Query(description="RFC 3339")] = None,
-    created_before: Annotated[datetime | None, Query(description="RFC 3339")] = None,
+    created_after: Annotated[Rfc3339 | None, Query(description="RFC 3339")] = None,
+    created_before: Annotated[Rfc3339 | None, Query(description="RFC 3339")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
