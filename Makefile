@@ -39,3 +39,20 @@ clean:
 
 check-migrations: $(STAMP)
 	$(BIN)/python -m scripts.check_migrations
+
+# Performance and long reliability runs (issue 5); docs/performance.md explains the figures.
+# `make bench` is the full run (~30 min); BENCH_QUICK=1 takes a few minutes, and every size
+# has a BENCH_* variable (e.g. BENCH_DATABASES=sqlite BENCH_LARGE_ROWS=100000).
+# BENCH_ARGS="--update-doc docs/performance.md" records the table in the docs.
+.PHONY: bench profile soak
+
+bench: $(STAMP)
+	BENCH_COMMAND="make bench" $(BIN)/python -m scripts.bench $(BENCH_ARGS)
+
+profile: $(STAMP)
+	$(BIN)/python -m scripts.bench.profile $(PROFILE_ARGS)
+
+soak: $(STAMP)
+	GRACIOUS_SOAK=1 \
+	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test}" \
+	$(BIN)/pytest tests/reliability

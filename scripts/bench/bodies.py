@@ -1,0 +1,82 @@
+"""Realistic, varied DeclineRequest bodies that ask for all four channels."""
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+STAGES = ["interview", "candidacy", "offer"]
+REASONS = [
+    "accepted_other_offer",
+    "role_fit",
+    "career_direction",
+    "compensation",
+    "location",
+    "timing",
+    "company_fit",
+    "personal",
+    "other",
+]
+TONES = ["warm", "formal", "brief"]
+FIRST = ["Ana", "Jordan", "Sam", "Priya", "Mateo", "Yuki", "Amara", "Lars", "Chen", "Fatima"]
+LAST = ["Ruiz", "Lee", "Patel", "Okafor", "Nguyen", "Schmidt", "Silva", "Kowalski", "Haddad"]
+ROLES = ["Senior Data Engineer", "Product Designer", "Staff SRE", "Backend Developer"]
+COMPANY_WORDS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne"]
+COMPANY_SUFFIX = ["Analytics", "Labs", "Systems", "Health", "Robotics", "Logistics", "Bank"]
+ALL_CHANNELS = ["email", "phone_script", "linkedin_note", "follow_ups"]
+FILTER_COMPANY = "Acme Analytics"
+
+
+def company_names(count: int) -> list[str]:
+    """`count` distinct company names; the first is the one the log benchmark filters on."""
+    names = [FILTER_COMPANY]
+    number = 0
+    while len(names) < count:
+        word = COMPANY_WORDS[number % len(COMPANY_WORDS)]
+        suffix = COMPANY_SUFFIX[(number // len(COMPANY_WORDS)) % len(COMPANY_SUFFIX)]
+        names.append(f"{word} {suffix} {number}")
+        number += 1
+    return names
+
+
+def decline_body(rng: random.Random, company: str | None = None) -> dict[str, Any]:
+    candidate = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    recipient = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    referral = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    interview_at = datetime.now(UTC) + timedelta(days=rng.randint(2, 30))
+    return {
+        "stage": rng.choice(STAGES),
+        "role": rng.choice(ROLES),
+        "company": company or rng.choice(company_names(40)),
+        "candidate": {
+            "name": candidate,
+            "email": "candidate@example.com",
+            "phone": "+1 415 555 0100",
+        },
+        "recipient": {"name": recipient, "title": "Hiring Manager", "email": "hm@example.com"},
+        "reason": {"category": rng.choice(REASONS), "detail": "I want to lead a team next."},
+        "preferred_role": {"title": "Engineering Manager", "note": "a leadership role"},
+        "referral": {
+            "name": referral,
+            "email": "ref@example.com",
+            "relationship": "a former colleague",
+            "strengths": "five years building streaming pipelines",
+            "timing": rng.choice(["now", "later"]),
+        },
+        "relationship": {
+            "keep_in_touch": True,
+            "linkedin_connected": rng.random() < 0.5,
+            "common_ground": "our shared interest in open-source data tooling",
+            "company_news": "the launch of your real-time analytics product",
+        },
+        "interview_at": interview_at.isoformat(timespec="seconds"),
+        "tone": rng.choice(TONES),
+        "locale": "en",
+        "channels": list(ALL_CHANNELS),
+        "linkedin_limit": rng.choice([200, 300]),
+    }
+
+
+def decline_bodies(count: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    return [json.dumps(decline_body(rng)) for _ in range(count)]

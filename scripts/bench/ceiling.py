@@ -1,0 +1,170 @@
+"""The write-path ceiling: what `POST /v1/declines` could cost at the very least.
+
+The same request validation (FastAPI with the same Pydantic `DeclineRequest`), a new id, and
+one raw driver insert of a JSON document as large as the real one into the same table (asyncpg
+for PostgreSQL; sqlite3 or aiosqlite for SQLite); no ORM, no SQLAlchemy, no templates, no auth.
+The response carries the document, as the real endpoint does.
+
+Served by uvicorn like the app: `uvicorn --factory scripts.bench.ceiling:create_ceiling`,
+configured by env:
+DATABASE_URL, DB_POOL_SIZE (default 10), CEILING_DOCUMENT_BYTES (default 6000),
+CEILING_TENANT_ID (default ten_default), CEILING_SQLITE_DRIVER (sqlite3 | aiosqlite).
+"""
+
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+import asyncpg  # type: ignore[import-untyped]
+from fastapi import FastAPI, Response
+
+from app import ids
+from app.schemas import DeclineRequest
+from scripts.bench.databases import SQLITE_TIME, driver_dsn, is_postgresql, sqlite_path
+
+Insert = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+
+
+def _document(decline_id: str, created_at: str, request_json: str, size: int) -> str:
+    head = f'{{"id":"{decline_id}","created_at":"{created_at}","request":{request_json}'
+    tail = ',"messages":"'
+    padding = max(0, size - len(head) - len(tail) - 2)
+    return head + tail + "x" * padding + '"}'
+
+
+async def _postgresql(url: str, pool_size: int) -> tuple[Insert, Callable[[], Any]]:
+    pool = await asyncpg.create_pool(driver_dsn(url), min_size=pool_size, max_size=pool_size)
+    async with pool.acquire() as connection:
+        rows = await connection.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'declines'"
+        )
+    columns = sorted(row["column_name"] for row in rows)
+    placeholders = ", ".join(f"${number}" for number in range(1, len(columns) + 1))
+    statement = f"INSERT INTO declines ({', '.join(columns)}) VALUES ({placeholders})"
+
+    async def insert(values: dict[str, Any]) -> None:
+        await pool.execute(statement, *(values[column] for column in columns))
+
+    return insert, pool.close
+
+
+def _sqlite_columns(connection: sqlite3.Connection) -> list[str]:
+    return sorted(row[1] for row in connection.execute("PRAGMA table_info(declines)"))
+
+
+def _sqlite_prepare(connection: sqlite3.Connection) -> None:
+    # The same settings as the app's engine.
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA busy_timeout=5000")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _sqlite_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, "created_at": values["created_at"].strftime(SQLITE_TIME)}
+
+
+async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
+    # One connection, statements run on the event loop: in WAL mode with synchronous=NORMAL an
+    # insert and its commit take microseconds, and SQLite has one writer anyway.
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    _sqlite_prepare(connection)
+    columns = _sqlite_columns(connection)
+    statement = (
+        f"INSERT INTO declines ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + column for column in columns)})"
+    )
+
+    async def insert(values: dict[str, Any]) -> None:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(statement, _sqlite_values(values))
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    async def close() -> None:
+        connection.close()
+
+    return insert, close
+
+
+async def _aiosqlite(path: str) -> tuple[Insert, Callable[[], Any]]:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    await connection.execute("PRAGMA journal_mode=WAL")
+    await connection.execute("PRAGMA busy_timeout=5000")
+    await connection.execute("PRAGMA synchronous=NORMAL")
+    await connection.execute("PRAGMA foreign_keys=ON")
+    cursor = await connection.execute("PRAGMA table_info(declines)")
+    columns = sorted(row[1] for row in await cursor.fetchall())
+    statement = (
+        f"INSERT INTO declines ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + column for column in columns)})"
+    )
+
+    async def insert(values: dict[str, Any]) -> None:
+        await connection.execute(statement, _sqlite_values(values))
+        await connection.commit()
+
+    return insert, connection.close
+
+
+def create_ceiling() -> FastAPI:
+    url = os.environ["DATABASE_URL"]
+    pool_size = int(os.environ.get("DB_POOL_SIZE", "10"))
+    document_bytes = int(os.environ.get("CEILING_DOCUMENT_BYTES", "6000"))
+    tenant_id = os.environ.get("CEILING_TENANT_ID", "ten_default")
+    sqlite_driver = os.environ.get("CEILING_SQLITE_DRIVER", "sqlite3")
+    store: dict[str, Insert] = {}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if is_postgresql(url):
+            insert, close = await _postgresql(url, pool_size)
+        elif sqlite_driver == "aiosqlite":
+            insert, close = await _aiosqlite(sqlite_path(url))
+        else:
+            insert, close = await _sqlite3(sqlite_path(url))
+        store["insert"] = insert
+        try:
+            yield
+        finally:
+            await close()
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/declines", status_code=201)
+    async def create(body: DeclineRequest) -> Response:
+        now = datetime.now(UTC)
+        decline_id = ids.new_id(now)
+        document = _document(decline_id, now.isoformat(), body.model_dump_json(), document_bytes)
+        await store["insert"](
+            {
+                "id": decline_id,
+                "tenant_id": tenant_id,
+                "created_at": now,
+                "stage": body.stage.value,
+                "reason": body.reason.category.value,
+                "company": body.company,
+                "company_key": body.company.casefold(),
+                "search_text": f"{body.role}\n{body.company}\n{body.candidate.name}".casefold(),
+                "document": document,
+            }
+        )
+        return Response(
+            document,
+            201,
+            {"Location": f"/v1/declines/{decline_id}"},
+            media_type="application/json",
+        )
+
+    return app
