@@ -20,8 +20,9 @@ run: $(STAMP)
 	@echo "Gracious is starting: docs at http://$(HOST):$(PORT)/docs"
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers
 
+# Two workers: the machine has two cores, and the live-server tests mostly wait on I/O.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
