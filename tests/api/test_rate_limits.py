@@ -3,6 +3,7 @@
 import os
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,8 +12,8 @@ from fastapi import FastAPI
 
 from app.config import Settings
 from app.main import create_app
+from scripts.bench import server
 from tests.conftest import http_client, new_key
-from tests.live import live_server
 
 pytestmark = pytest.mark.anyio
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -52,19 +53,18 @@ async def test_limit_headers_then_429_with_retry_after(limited_app: FastAPI) -> 
 
 @pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
 async def test_two_processes_share_one_limit_through_redis(
-    database_url: str, limited_app: FastAPI
+    database_url: str, limited_app: FastAPI, tmp_path: Path
 ) -> None:
     key = await new_key(limited_app, f"shared-{uuid.uuid4().hex[:8]}")
-    env = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "RATE_LIMIT_PER_MINUTE": "4",
-    }
+    env = server.service_env(database_url, REDIS_URL=REDIS_URL, RATE_LIMIT_PER_MINUTE="4")
     headers = {"Authorization": f"Bearer {key}"}
-    with live_server(env) as first, live_server(env) as second:
+    with (
+        server.running("app.main:app", env, tmp_path / "first.log") as first,
+        server.running("app.main:app", env, tmp_path / "second.log") as second,
+    ):
         async with httpx.AsyncClient(headers=headers, timeout=10) as http:
             statuses = [
-                (await http.get(f"{base}/v1/reasons")).status_code
-                for base in [first, second, first, second, first, second]
+                (await http.get(f"{live.url}/v1/reasons")).status_code
+                for live in [first, second, first, second, first, second]
             ]
     assert statuses == [200, 200, 200, 200, 429, 429]
