@@ -284,7 +284,13 @@ async def test_arbitrary_ids_are_404(
     client: AsyncClient, app: FastAPI, decline_id: str, method: str
 ) -> None:
     response = await client.request(method, f"/v1/declines/{quote(decline_id, safe='')}")
-    assert_refused(response, 404, 405)
+    if response.status_code == 307:
+        # An id ending in "/" makes a path with a trailing slash, which FastAPI redirects to
+        # the same path without it; nothing else may redirect.
+        assert decline_id.endswith("/")
+        assert not response.headers["location"].endswith("/")
+    else:
+        assert_refused(response, 404, 405)
     await assert_unharmed(client, app)
 
 
