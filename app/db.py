@@ -25,8 +25,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return engine
     return create_async_engine(
         url,
+        # No overflow: under load, overflow connections were opened and closed request by request.
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        max_overflow=0,
         # Queuing for a connection is load, not an outage: it gets its own, longer limit, so a
         # burst of traffic waits its turn instead of turning into 503s.
         pool_timeout=settings.db_pool_timeout_seconds,
