@@ -169,12 +169,11 @@ async def _on_unexpected(_request: Request, error: Exception) -> JSONResponse:
 
 
 # Errors that mean "the database cannot be reached", not "the request was wrong".
+# OSError covers refused connections and timeouts (ConnectionError, TimeoutError).
 DATABASE_DOWN: tuple[type[Exception], ...] = (
     OperationalError,
     InterfaceError,
     PoolTimeoutError,
-    ConnectionError,
-    TimeoutError,
     OSError,
 )
 

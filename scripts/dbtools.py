@@ -44,3 +44,11 @@ def scratch_postgres(admin_url: str, prefix: str = "gracious_scratch") -> Iterat
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def migrated_postgres(admin_url: str, prefix: str = "gracious_scratch") -> Iterator[str]:
+    """A scratch PostgreSQL database, migrated to head; dropped afterwards."""
+    with scratch_postgres(admin_url, prefix) as url:
+        migrate(url)
+        yield url

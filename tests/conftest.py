@@ -21,7 +21,7 @@ from app.api.deps import get_clock
 from app.config import Settings
 from app.main import create_app
 from app.store import keys as key_store
-from scripts.dbtools import migrate, scratch_postgres
+from scripts.dbtools import migrate, migrated_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -55,8 +55,7 @@ def database_url(
         yield url
         return
     # A database of our own on the shared server, so concurrent runs never collide.
-    with scratch_postgres(os.environ["TEST_DATABASE_URL"], "gracious_test") as url:
-        migrate(url)
+    with migrated_postgres(os.environ["TEST_DATABASE_URL"], "gracious_test") as url:
         yield url
 
 

@@ -230,12 +230,6 @@ async def list_declines(
     cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
     """The log of stored declines, newest first."""
-    for name, moment in (("created_after", created_after), ("created_before", created_before)):
-        if moment is not None and moment.tzinfo is None:
-            raise InvalidInput(
-                f"Invalid {name}: give an RFC 3339 date-time with an offset",
-                loc=["query", name],
-            )
     if cursor is not None:
         try:
             repository.decode_cursor(cursor)

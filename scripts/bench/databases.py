@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from scripts.dbtools import migrate, scratch_postgres
+from scripts.dbtools import migrate, migrated_postgres
 
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime on SQLite
 DEFAULT_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -45,8 +45,7 @@ def is_postgresql(url: str) -> bool:
 @contextlib.contextmanager
 def postgresql_database(prefix: str = "gracious_bench", admin: str | None = None) -> Iterator[str]:
     """A new, migrated database on the admin URL's server; dropped (forcibly) at the end."""
-    with scratch_postgres(admin or admin_url(), prefix) as url:
-        migrate(url)
+    with migrated_postgres(admin or admin_url(), prefix) as url:
         yield url
 
 
