@@ -1,7 +1,9 @@
 """Every failure is RFC 9457 problem+json, says what went wrong, and stores nothing."""
 
+import asyncio
 import copy
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -181,7 +183,6 @@ async def test_unreachable_database_is_503_with_retry_after(tmp_path: Any) -> No
     ]
     for url in unreachable:
         app = create_app(Settings(database_url=url, db_timeout_seconds=2, retry_after_seconds=7))
-        app.state.engine = None
         async with app.router.lifespan_context(app):
             transport = ASGITransport(app=app, raise_app_exceptions=False)
             # A well-formed key: checking it needs the database, which is down.
@@ -198,3 +199,8 @@ async def test_unreachable_database_is_503_with_retry_after(tmp_path: Any) -> No
                     assert response.headers["retry-after"] == "7"
                     assert "database" in problem["detail"]
                 assert (await client.get("/healthz")).json() == {"status": "ok"}
+    # aiosqlite stops the worker thread of a failed connect after the caller has moved on; if the
+    # test's event loop closes first, that thread dies with "Event loop is closed".
+    for thread in threading.enumerate():
+        if thread.name.endswith("(_connection_worker_thread)"):
+            await asyncio.to_thread(thread.join, 5)
