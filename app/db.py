@@ -8,6 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.config import Settings
 
+# Every SQLite connection the service opens: WAL lets readers run beside the one writer, and
+# with synchronous=NORMAL a commit survives a crash of the process without waiting on fsync.
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -45,11 +49,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
 def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # WAL lets readers run beside the one writer; busy_timeout makes concurrent writers
-        # wait their turn instead of failing with "database is locked".
+        # busy_timeout makes concurrent writers wait their turn instead of failing with
+        # "database is locked".
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

@@ -19,6 +19,10 @@ PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("gracious")
 
 
+class DatabaseDown(Exception):
+    """The database could not be reached or is refusing connections (raised by the driver)."""
+
+
 class ApiError(Exception):
     """An error the client should see; each subclass carries its status."""
 
@@ -148,7 +152,8 @@ def _allowed_methods(request: Request) -> set[str]:
 
 
 async def _on_database_down(request: Request, error: Exception) -> JSONResponse:
-    logger.warning("database unavailable: %s", type(error).__name__)
+    # The error's text says which (refused, timed out, locked...); it never holds request data.
+    logger.warning("database unavailable: %s: %s", type(error).__name__, error)
     return unavailable(request)
 
 
@@ -171,6 +176,7 @@ async def _on_unexpected(_request: Request, error: Exception) -> JSONResponse:
 # Errors that mean "the database cannot be reached", not "the request was wrong".
 # OSError covers refused connections and timeouts (ConnectionError, TimeoutError).
 DATABASE_DOWN: tuple[type[Exception], ...] = (
+    DatabaseDown,
     OperationalError,
     InterfaceError,
     PoolTimeoutError,

@@ -10,10 +10,9 @@ from pydantic import (
     Field,
     StrictBool,
     field_validator,
-    model_serializer,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
-from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from app.text import Email, Line120, Line200, Line300, Line500, Phone, Rfc3339
 
@@ -183,17 +182,20 @@ class FollowUp(BaseModel):
     text: str
 
 
+def _unrequested(value: object) -> bool:
+    return value is None
+
+
+# Channels that were not requested are absent, not null. A per-field rule rather than a model
+# serializer keeps the whole document on pydantic-core's fast path.
+Unrequested = Field(default=None, exclude_if=_unrequested)
+
+
 class Messages(BaseModel):
     email: EmailMessage
-    phone_script: PhoneScript | None = None
-    linkedin_note: LinkedInNote | None = None
-    follow_ups: list[FollowUp] | None = None
-
-    @model_serializer(mode="wrap")
-    def _omit_unrequested(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Channels that were not requested are absent, not null.
-        data: dict[str, Any] = handler(self)
-        return {key: value for key, value in data.items() if value is not None}
+    phone_script: PhoneScript | SkipJsonSchema[None] = Unrequested
+    linkedin_note: LinkedInNote | SkipJsonSchema[None] = Unrequested
+    follow_ups: list[FollowUp] | SkipJsonSchema[None] = Unrequested
 
 
 class Severity(StrEnum):

@@ -15,6 +15,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+# Every character of Unicode category Cc (controls) or Cs (surrogates), as one regex: a search
+# in C instead of a category look-up per character, which was most of a request's validation.
+_REFUSED_CHARS = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+_REFUSED_CHAR = re.compile(f"[{_REFUSED_CHARS}]")
 
 
 def clean_line(value: object) -> object:
@@ -27,17 +31,17 @@ def clean_line(value: object) -> object:
     if not isinstance(value, str):
         return value  # let the str validator explain the type error
     folded = _WHITESPACE_RUN.sub(" ", value).strip()
-    for char in folded:
-        category = unicodedata.category(char)
-        if category == "Cs":
-            raise PydanticCustomError(
-                "invalid_text", "must be valid Unicode text (found a lone surrogate)"
-            )
-        if category == "Cc":
-            raise PydanticCustomError(
-                "invalid_text", f"must not contain control characters (found U+{ord(char):04X})"
-            )
-    return folded
+    refused = _REFUSED_CHAR.search(folded)
+    if refused is None:
+        return folded
+    char = refused.group()
+    if unicodedata.category(char) == "Cs":
+        raise PydanticCustomError(
+            "invalid_text", "must be valid Unicode text (found a lone surrogate)"
+        )
+    raise PydanticCustomError(
+        "invalid_text", f"must not contain control characters (found U+{ord(char):04X})"
+    )
 
 
 # What clean_line refuses, as JSON Schema: control characters that are not whitespace, and
@@ -66,7 +70,9 @@ Line500 = Annotated[
     str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=500), _line(500)
 ]
 
-_EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>.]+(\.[^@\s<>.]+)+$")
+# Local part, then dot-separated domain labels; no whitespace, brackets or control characters.
+_DOMAIN_LABEL = f"[^.@\\s<>{_REFUSED_CHARS}]+"
+_EMAIL = re.compile(f"^[^@\\s<>{_REFUSED_CHARS}]{{1,64}}@{_DOMAIN_LABEL}(\\.{_DOMAIN_LABEL})+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{4,30}([ ]?(x|ext\.?)[ ]?[0-9]{1,6})?$")
 
 
@@ -80,7 +86,7 @@ def _phone(value: str) -> str:
     if not _PHONE.match(value):
         raise PydanticCustomError(
             "invalid_text",
-            "must be a phone number such as +1 415 555 0100 or (415) 555-0100",
+            "must be a phone number such as +1 415 555 0100 or 415-555-0100",
         )
     return value
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
 from app.api import examples
-from app.api.auth import PrincipalDep
+from app.api.auth import PrincipalDep, WriterDep, revoked
 from app.api.deps import ClockDep, EngineDep, require_json
 from app.compose.decline import compose
 from app.compose.environment import template_version
@@ -25,6 +25,7 @@ from app.schemas import (
 )
 from app.store import declines as repository
 from app.store import idempotency
+from app.store.driver import Driver
 from app.store.keys import Principal
 from app.text import TEXT_PATTERN, Rfc3339, clean_line
 
@@ -75,12 +76,14 @@ def _json(document: str, status_code: int = 200, headers: dict[str, str] | None 
 )
 async def create_decline(
     body: RequestBody,
-    engine: EngineDep,
+    request: Request,
     clock: ClockDep,
-    principal: PrincipalDep,
+    principal: WriterDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Compose every requested channel and store the decline."""
+    engine: AsyncEngine = request.app.state.engine
+    driver: Driver = request.app.state.driver
     now = clock()
     if idempotency_key is not None:
         fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
@@ -106,21 +109,26 @@ async def create_decline(
                 loc=["header", "Idempotency-Key"],
             )
     try:
-        document, location = await _store(body, engine, now, principal, idempotency_key)
+        stored = await _store(body, engine, driver, now, principal, idempotency_key)
+        if stored is None:
+            raise revoked(request, principal)
     except BaseException:
         if idempotency_key is not None:
             await _release(engine, principal, idempotency_key)
         raise
+    document, location = stored
     return _json(document, 201, {"Location": location})
 
 
 async def _store(
     body: DeclineRequest,
     engine: AsyncEngine,
+    driver: Driver,
     now: datetime,
     principal: Principal,
     idempotency_key: str | None,
-) -> tuple[str, str]:
+) -> tuple[str, str] | None:
+    """The stored document and its location; None if the key was revoked meanwhile."""
     decline_id = ids.new_id(now)
     composition = compose(body, now=now)
     decline = Decline(
@@ -133,8 +141,9 @@ async def _store(
     )
     document = decline.model_dump_json()
     location = f"/v1/declines/{decline_id}"
-    await repository.add(
+    stored = await repository.add(
         engine,
+        driver,
         repository.NewDecline(
             id=decline_id,
             tenant_id=principal.tenant_id,
@@ -150,10 +159,11 @@ async def _store(
             ),
             document=document,
         ),
+        key_id=principal.key_id,
         location=location,
         idempotency_key=idempotency_key,
     )
-    return document, location
+    return (document, location) if stored else None
 
 
 async def _release(engine: AsyncEngine, principal: Principal, key: str) -> None:

@@ -8,36 +8,54 @@ The HTML is rendered from those same paragraphs, so every sentence is written ex
 
 from collections.abc import Iterator
 
-from app.compose.environment import render
 from app.compose.facts import Facts
-from app.compose.layout import SUBJECT_MAX, full_stop, lines, paragraphs, shorten
-from app.schemas import EmailMessage
+from app.compose.layout import SUBJECT_MAX, lines, paragraphs, shorten
+from app.compose.skeleton import Context, Render, Step, as_rendered, render_step
+from app.schemas import EmailMessage, Tone
 
 
 def compose_email(facts: Facts, *, lang: str = "en") -> EmailMessage:
     """The decline email in the request's tone, as plain text and HTML."""
-    context = facts.context(stop=full_stop)
     subject = _subject(facts)
-    body = paragraphs(render(f"email/body/{facts.tone}.txt", context))
-    signoff = lines(render("email/signoff.txt", context))
+    text, html = render_step(_EMAIL[facts.tone], facts, lang=lang, subject=subject)
+    return EmailMessage(subject=subject, text=text, html=html)
+
+
+def _email(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    body_template, signoff_template, html_template = templates
+    body = paragraphs(render(body_template, context))
+    signoff = lines(render(signoff_template, context))
     blocks = [*([paragraph] for paragraph in body), signoff]
     text = "\n\n".join("\n".join(block) for block in blocks)
-    html = render("email/body.html", {"lang": lang, "subject": subject, "blocks": blocks})
-    return EmailMessage(subject=subject, text=text, html=html)
+    page = {"lang": context["lang"], "subject": context["subject"], "blocks": blocks}
+    return text, render(html_template, page)
+
+
+_EMAIL: dict[str, Step] = {
+    tone: Step(
+        (f"email/body/{tone}.txt", "email/signoff.txt", "email/body.html"),
+        _email,
+        texts=("subject",),
+        html=frozenset({1}),
+    )
+    for tone in Tone
+}
+_SUBJECT = Step(("email/subject.txt",), as_rendered, texts=("subject_role",))
 
 
 def _subject(facts: Facts) -> str:
     """The fullest subject that fits: role and name, then the role, a shortened role, no role."""
 
     def subject(role: str, *, with_name: bool) -> str:
-        rendered = render(
-            "email/subject.txt", facts.context(subject_role=role, with_name=with_name)
-        )
+        (rendered,) = render_step(_SUBJECT, facts, subject_role=role, with_name=with_name)
         return " ".join(rendered.split())
 
+    fullest = subject(facts.role, with_name=True)
+    if len(fullest) <= SUBJECT_MAX:  # as most subjects do
+        return fullest
+
     def candidates() -> Iterator[str]:
-        # Lazy: most subjects fit at the first try, so the shorter forms are rarely rendered.
-        yield subject(facts.role, with_name=True)
+        # Lazy: the shorter forms are rarely rendered.
         yield subject(facts.role, with_name=False)
         overhead = len(subject("x", with_name=False)) - 1
         short_role = shorten(facts.role, SUBJECT_MAX - overhead)
@@ -45,7 +63,7 @@ def _subject(facts: Facts) -> str:
             yield subject(short_role, with_name=False)
         yield subject("", with_name=True)
 
-    return next(
-        (line for line in candidates() if len(line) <= SUBJECT_MAX),
-        subject("", with_name=False),
-    )
+    for line in candidates():
+        if len(line) <= SUBJECT_MAX:
+            return line
+    return subject("", with_name=False)

@@ -1,11 +1,11 @@
 """The one Jinja2 environment every message is rendered with, built once at start-up."""
 
 import hashlib
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, select_autoescape
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -40,11 +40,27 @@ def template_version() -> str:
     return f"v1-{digest.hexdigest()[:12]}"
 
 
+@cache
+def names_read(name: str) -> frozenset[str]:
+    """Every name a template reads from its context, the templates it imports included."""
+    env = environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    tree = env.parse(source)
+    names = set(meta.find_undeclared_variables(tree))
+    for imported in meta.find_referenced_templates(tree):
+        if imported is None:
+            raise ValueError(f"{name} imports a template by a computed name")
+        names |= names_read(imported)
+    return frozenset(names)
+
+
 def warm_up() -> None:
     """Compile every template now, so no request pays for it."""
     env = environment()
     for name in env.list_templates():
         env.get_template(name)
+        names_read(name)
     template_version()
 
 

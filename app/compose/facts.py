@@ -2,12 +2,20 @@
 
 Templates receive only what the request says, pre-formatted; they never see None for a value
 they print unless they test for it first, and nothing here invents a fact.
+
+Facts are of two kinds. Texts are what people typed (and the spoken interview time): templates
+print them and test whether they are given, nothing more. Everything else (the stage, reason
+and tone, the flags, facts about a text such as how the role's title ends) is what templates
+branch on. Together with which texts are given, that is a decline's shape (see skeleton.py).
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from itertools import repeat
+from operator import attrgetter, is_not
 from typing import Any
 
+from app.compose.layout import inline
 from app.schemas import DeclineRequest, ReferralTiming
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -25,6 +33,10 @@ def spoken_datetime(moment: datetime) -> str:
         f"{_WEEKDAYS[moment.weekday()]}, {_MONTHS[moment.month - 1]} {moment.day}"
         f" at {hour}:{moment.minute:02d} {meridiem}"
     )
+
+
+# Titles such as "Head of Data role" already say what they are, so no noun is added after them.
+_ROLE_NOUNS = (" role", " position", " job", " opening")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +66,57 @@ class Facts:
     linkedin_connected: bool
     common_ground: str | None
     company_news: str | None
+    role_ends_with_noun: bool
+    # Derived once, for the skeletons: the texts in TEXTS order (None when not given), the
+    # shape (SHAPE in order: the facts templates branch on, then whether each text is given),
+    # and whether every text lays out inline (an empty one does not: see __post_init__).
+    texts: tuple[str | None, ...] = field(init=False, repr=False, compare=False)
+    shape: tuple[object, ...] = field(init=False, repr=False, compare=False)
+    inline: bool = field(init=False, repr=False, compare=False)
+    # How each text (by its TEXTS index) ends a sentence, once a skeleton has asked: a memo of
+    # a pure function of the texts, so these facts stay what they were made as.
+    endings: dict[int, str | None] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        texts: tuple[str | None, ...] = _TEXTS_OF(self)
+        given = tuple(map(is_not, texts, repeat(None)))
+        object.__setattr__(self, "texts", texts)
+        object.__setattr__(self, "shape", (*_BRANCHES_OF(self), *given))
+        # An empty text would be given yet print nothing, which a placeholder cannot stand for.
+        object.__setattr__(self, "inline", "" not in texts and inline(tuple(filter(None, texts))))
 
     def context(self, **extra: Any) -> dict[str, Any]:
         # A shallow copy: every field is immutable, and asdict()'s deep copy cost more than the
         # rendering it fed.
-        return {**{name: getattr(self, name) for name in _FIELD_NAMES}, **extra}
+        return {**{name: getattr(self, name) for name in FIELDS}, **extra}
 
 
-_FIELD_NAMES = tuple(field.name for field in fields(Facts))
+FIELDS = tuple(fact.name for fact in fields(Facts) if fact.init)
+TEXTS = (
+    "role",
+    "company",
+    "candidate_name",
+    "candidate_email",
+    "candidate_phone",
+    "recipient_name",
+    "recipient_title",
+    "detail",
+    "preferred_role",
+    "preferred_role_note",
+    "interview_when",
+    "referral_name",
+    "referral_email",
+    "referral_relationship",
+    "referral_strengths",
+    "common_ground",
+    "company_news",
+)
+BRANCHES = tuple(name for name in FIELDS if name not in TEXTS)
+SHAPE = (*BRANCHES, *TEXTS)
+_TEXTS_OF = attrgetter(*TEXTS)
+_BRANCHES_OF = attrgetter(*BRANCHES)
 
 
 def facts_from(request: DeclineRequest) -> Facts:
@@ -95,4 +150,5 @@ def facts_from(request: DeclineRequest) -> Facts:
         linkedin_connected=relationship.linkedin_connected,
         common_ground=relationship.common_ground,
         company_news=relationship.company_news,
+        role_ends_with_noun=request.role.lower().endswith(_ROLE_NOUNS),
     )

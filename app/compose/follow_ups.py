@@ -6,9 +6,9 @@ paragraph are joined here, so a sentence left out for a missing field leaves no 
 
 from collections.abc import Iterator
 
-from app.compose.environment import render
 from app.compose.facts import Facts
-from app.compose.layout import SUBJECT_MAX, full_stop, lines, paragraphs, shorten
+from app.compose.layout import SUBJECT_MAX, lines, paragraphs, shorten
+from app.compose.skeleton import Context, Render, Step, as_rendered, render_step
 from app.schemas import FollowUp, FollowUpKind
 
 REFERRAL_AFTER_DAYS = 2
@@ -28,23 +28,51 @@ def compose_follow_ups(facts: Facts) -> list[FollowUp]:
 
 
 def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -> FollowUp:
-    context = facts.context(kind=kind.value, visit=visit, stop=full_stop)
-    body = paragraphs(render(f"follow_ups/{kind.value}.txt", context))
-    signoff = lines(render("follow_ups/signoff.txt", context))
-    text = "\n\n".join([*body, "\n".join(signoff)])
-    return FollowUp(
-        kind=kind, send_after_days=days, subject=_subject(facts, kind, visit), text=text
+    text, fullest = render_step(
+        _LETTERS[kind],
+        facts,
+        kind=kind.value,
+        visit=visit,
+        subject_role=facts.role,
+        with_name=True,
     )
+    subject = _subject(facts, kind, visit, fullest=" ".join(fullest.split()))
+    return FollowUp(kind=kind, send_after_days=days, subject=subject, text=text)
 
 
-def _subject(facts: Facts, kind: FollowUpKind, visit: int) -> str:
-    """The fullest subject that fits: the name and role, a shortened role, no role, no name."""
+def _letter(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    """The letter, and its fullest subject, which most often fits (see _subject)."""
+    letter_template, signoff_template, subject_template = templates
+    body = paragraphs(render(letter_template, context))
+    signoff = lines(render(signoff_template, context))
+    text = "\n\n".join([*body, "\n".join(signoff)])
+    return text, render(subject_template, context)
+
+
+_SUBJECT = Step(("follow_ups/subject.txt",), as_rendered, texts=("subject_role",))
+_LETTERS = {
+    kind: Step(
+        (f"follow_ups/{kind.value}.txt", "follow_ups/signoff.txt", *_SUBJECT.templates),
+        _letter,
+        texts=_SUBJECT.texts,
+    )
+    for kind in FollowUpKind
+}
+
+
+def _subject(facts: Facts, kind: FollowUpKind, visit: int, *, fullest: str) -> str:
+    """The fullest subject that fits: the name and role, a shortened role, no role, no name.
+
+    `fullest`, the first of them, comes rendered with the letter.
+    """
+    if len(fullest) <= SUBJECT_MAX:
+        return fullest
 
     def subject(role: str, *, with_name: bool) -> str:
-        context = facts.context(
-            kind=kind.value, visit=visit, subject_role=role, with_name=with_name
+        (rendered,) = render_step(
+            _SUBJECT, facts, kind=kind.value, visit=visit, subject_role=role, with_name=with_name
         )
-        return " ".join(render("follow_ups/subject.txt", context).split())
+        return " ".join(rendered.split())
 
     def fitted(*, with_name: bool) -> Iterator[str]:
         yield subject(facts.role, with_name=with_name)
@@ -59,7 +87,7 @@ def _subject(facts: Facts, kind: FollowUpKind, visit: int) -> str:
         yield subject("", with_name=True)
         yield from fitted(with_name=False)
 
-    return next(
-        (line for line in candidates() if len(line) <= SUBJECT_MAX),
-        subject("", with_name=False),
-    )
+    for line in candidates():
+        if len(line) <= SUBJECT_MAX:
+            return line
+    return subject("", with_name=False)

@@ -26,13 +26,39 @@ def full_stop(text: str) -> str:
     People's own words are printed verbatim, so a detail that already ends with "!" or "?" or
     an emoji keeps its ending rather than gaining a second one.
     """
+    return text if ends_sentence(text) else f"{text}."
+
+
+def ends_sentence(text: str) -> bool:
+    return ending(text) == ""
+
+
+def ending(text: str) -> str | None:
+    """What `text` needs to end a sentence ("" or "."), decided by its end alone; or None.
+
+    The end decides with the last character before any closing quotes and brackets and the
+    marks riding on it. A text that is nothing but those has no say (None): whatever comes
+    before it decides, and with nothing before it, it needs a full stop.
+    """
     end = text.rstrip(_CLOSERS)
     while end and unicodedata.category(end[-1]) in _RIDERS:
         end = end[:-1]
-    last = end[-1:]
-    if last and (last in _SENTENCE_ENDS or unicodedata.category(last) == "So"):
-        return text
-    return f"{text}."
+    if not end:
+        return None
+    last = end[-1]
+    return "" if last in _SENTENCE_ENDS or unicodedata.category(last) == "So" else "."
+
+
+def inline(texts: tuple[str, ...]) -> bool:
+    """Each text lays out as one run of a line: no line break in it, no whitespace at its ends.
+
+    Splitting a rendering into lines and stripping them treats such a text like any other run
+    of characters, so it may be laid out before the texts are put in (see skeleton.py).
+    """
+    if len(texts) == 1:
+        return texts[0].strip() == texts[0] and len(texts[0].splitlines()) <= 1
+    # In C over all of them at once: no Python code runs per text.
+    return tuple(map(str.strip, texts)) == texts and len(" ".join(texts).splitlines()) <= 1
 
 
 def shorten(text: str, limit: int) -> str | None:

@@ -6,14 +6,25 @@ out, so a long name or title can never leave half a word or an ellipsis behind.
 
 import unicodedata
 
-from app.compose.environment import render
 from app.compose.facts import Facts
-from app.compose.layout import full_stop
+from app.compose.skeleton import Step, bind, stripped
 from app.schemas import LinkedInNote
 
 # The optional parts of a note, most important first. Parts are kept greedily in this order:
 # each is kept when it fits alongside those already kept, with every later part left out.
 PARTS = ("recipient", "role", "preferred", "company", "signature", "preferred_note")
+_NOTES = {
+    kind: Step((f"linkedin/{kind}.txt",), stripped) for kind in ("connection_request", "message")
+}
+
+
+# The templates' `use_*` flags for every set of kept parts, a bit a part: PARTS[i] is bit i.
+# Shared, so never changed: they are only ever passed on as keyword arguments.
+_FLAGS = [
+    {f"use_{part}": bool(kept >> bit & 1) for bit, part in enumerate(PARTS)}
+    for kept in range(2 ** len(PARTS))
+]
+_EVERY_PART = 2 ** len(PARTS) - 1
 
 
 def measure(text: str) -> str:
@@ -24,20 +35,23 @@ def measure(text: str) -> str:
 def compose_linkedin_note(facts: Facts, *, limit: int) -> tuple[LinkedInNote, bool]:
     """The note and whether anything was left out to fit `limit` characters."""
     kind = "message" if facts.linkedin_connected else "connection_request"
+    render = bind(_NOTES[kind], facts)
 
-    def note_with(kept: frozenset[str]) -> str:
-        flags = {f"use_{part}": part in kept for part in PARTS}
-        context = facts.context(stop=full_stop, **flags)
-        return measure(render(f"linkedin/{kind}.txt", context).strip())
+    def note_with(kept: int) -> str:
+        (note,) = render(**_FLAGS[kept])
+        return measure(note)
 
-    full = note_with(frozenset(PARTS))
+    full = note_with(_EVERY_PART)
     text = full
     if len(full) > limit:
-        kept: frozenset[str] = frozenset()
-        for part in PARTS:
-            if len(note_with(kept | {part})) <= limit:
-                kept |= {part}
-        text = note_with(kept)
+        kept = 0
+        text = ""  # the bare note, unless a part fits
+        for bit in range(len(PARTS)):
+            candidate = note_with(kept | 1 << bit)
+            if len(candidate) <= limit:
+                kept |= 1 << bit
+                text = candidate
+        text = text or note_with(kept)
     if len(text) > limit:  # the bare note is template wording only, far below any limit
         raise ValueError(f"the shortest LinkedIn note is {len(text)} characters, over {limit}")
     note = LinkedInNote(text=text, length=len(text), limit=limit, kind=kind)

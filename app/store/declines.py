@@ -10,12 +10,13 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, delete, insert, select
+from sqlalchemy import ColumnElement, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
 from app.models import DeclineRow
 from app.store import idempotency
+from app.store.driver import Driver, insert_while_key_is_live
 from app.store.transaction import writing
 
 _table: Table = DeclineRow.__table__  # type: ignore[assignment]
@@ -77,33 +78,48 @@ def company_key(company: str) -> str:
 
 
 async def add(
-    engine: AsyncEngine, decline: NewDecline, *, location: str, idempotency_key: str | None
-) -> None:
-    """Store the decline and, under an Idempotency-Key, the response that announces it."""
+    engine: AsyncEngine,
+    driver: Driver,
+    decline: NewDecline,
+    *,
+    key_id: str,
+    location: str,
+    idempotency_key: str | None,
+) -> bool:
+    """Store the decline (and, under an Idempotency-Key, the response that announces it) if
+    the key `key_id` is still live; False, with nothing stored, if it was revoked.
+
+    A plain create is one statement, so it takes the driver's hot path; with an Idempotency-Key
+    the decline and the stored response are written in one transaction on the engine.
+    """
     search_text = "\n".join(field.casefold() for field in decline.search_fields if field)
+    values = {
+        "key_id": key_id,
+        "id": decline.id,
+        "tenant_id": decline.tenant_id,
+        "created_at": decline.created_at,
+        "stage": decline.stage,
+        "reason": decline.reason,
+        "company": decline.company,
+        "company_key": company_key(decline.company),
+        "search_text": search_text,
+        "document": decline.document,
+    }
+    if idempotency_key is None:
+        return await driver.insert_decline(values)
     async with writing(engine) as connection:
-        await connection.execute(
-            insert(_table).values(
-                id=decline.id,
-                tenant_id=decline.tenant_id,
-                created_at=decline.created_at,
-                stage=decline.stage,
-                reason=decline.reason,
-                company=decline.company,
-                company_key=company_key(decline.company),
-                search_text=search_text,
-                document=decline.document,
-            )
+        result = await connection.execute(insert_while_key_is_live(), values)
+        if result.rowcount != 1:
+            return False
+        await idempotency.complete(
+            connection,
+            tenant_id=decline.tenant_id,
+            key=idempotency_key,
+            status=201,
+            location=location,
+            body=decline.document,
         )
-        if idempotency_key is not None:
-            await idempotency.complete(
-                connection,
-                tenant_id=decline.tenant_id,
-                key=idempotency_key,
-                status=201,
-                location=location,
-                body=decline.document,
-            )
+    return True
 
 
 async def get(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> str | None:

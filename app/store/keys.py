@@ -1,6 +1,7 @@
 """Tenants and API keys."""
 
 import hmac
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import keys
 from app.models import ApiKey, Tenant
+from app.store.driver import Driver
 from app.store.transaction import writing
 
 _tenants: Table = Tenant.__table__  # type: ignore[assignment]
@@ -32,21 +34,58 @@ class KeyListing:
     revoked_at: datetime | None
 
 
-async def authenticate(engine: AsyncEngine, secret: str) -> Principal | None:
-    """The principal behind a secret, or None; a revoked key is refused at once."""
+class KnownKeys:
+    """Secret digests this process has seen verified, and their principals: a hint, not a cache
+    anyone trusts. A key's id and tenant never change, but it can be revoked at any moment, so
+    the one route that uses the hint (creating a decline) re-checks that the key is live in the
+    very statement that stores the decline; every other route looks the key up each time. A
+    revocation therefore holds on every replica from the moment it commits.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, Principal] = OrderedDict()
+
+    def get(self, digest: str) -> Principal | None:
+        principal = self._entries.get(digest)
+        if principal is not None:
+            self._entries.move_to_end(digest)
+        return principal
+
+    def add(self, digest: str, principal: Principal) -> None:
+        self._entries[digest] = principal
+        self._entries.move_to_end(digest)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def forget(self, principal: Principal) -> None:
+        for digest in [d for d, known in self._entries.items() if known == principal]:
+            del self._entries[digest]
+
+
+async def authenticate(
+    driver: Driver, secret: str, known: KnownKeys | None = None
+) -> Principal | None:
+    """The principal behind a secret, or None; a revoked key is refused at once.
+
+    With `known`, a key verified before is taken from it without a look-up: only for callers
+    that re-check the key in their own statement (see KnownKeys).
+    """
     if not keys.looks_like_secret(secret):
         return None
     wanted = keys.digest(secret)
-    statement = select(_keys.c.id, _keys.c.tenant_id, _keys.c.secret_sha256).where(
-        _keys.c.secret_sha256 == wanted, _keys.c.revoked_at.is_(None)
-    )
-    async with engine.connect() as connection:
-        row = (await connection.execute(statement)).first()
+    if known is not None and (principal := known.get(wanted)) is not None:
+        return principal
+    row = await driver.find_key(wanted)
     # The look-up is by digest, so its timing says nothing about the secret; the constant-time
     # comparison guards against a collation that matched loosely.
-    if row is None or not hmac.compare_digest(row.secret_sha256, wanted):
+    if row is None or not hmac.compare_digest(row[2], wanted):
         return None
-    return Principal(key_id=row.id, tenant_id=row.tenant_id)
+    key_id, tenant_id, _digest = row
+    principal = Principal(key_id=key_id, tenant_id=tenant_id)
+    if known is not None:
+        known.add(wanted, principal)
+    return principal
 
 
 async def create_key(engine: AsyncEngine, *, tenant: str) -> tuple[str, str]:

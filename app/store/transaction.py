@@ -17,12 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 _sqlite_writers: "weakref.WeakKeyDictionary[Engine, asyncio.Lock]" = weakref.WeakKeyDictionary()
 
 
+def sqlite_write_lock(engine: AsyncEngine) -> asyncio.Lock:
+    """The lock every in-process writer of this SQLite database queues on."""
+    return _sqlite_writers.setdefault(engine.sync_engine, asyncio.Lock())
+
+
 @asynccontextmanager
 async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     if engine.dialect.name != "sqlite":
         async with engine.begin() as connection:
             yield connection
         return
-    lock = _sqlite_writers.setdefault(engine.sync_engine, asyncio.Lock())
-    async with lock, engine.begin() as connection:
+    async with sqlite_write_lock(engine), engine.begin() as connection:
         yield connection

@@ -98,6 +98,26 @@ async def test_revoked_key_stops_working_at_once(app: FastAPI) -> None:
         assert 'error="invalid_token"' in response.headers["www-authenticate"]
 
 
+async def test_a_key_revoked_between_writes_stores_nothing(app: FastAPI) -> None:
+    # Creating a decline skips the key look-up for a key this process has verified before and
+    # re-checks the key in the insert itself: both insert paths (plain, and with an
+    # Idempotency-Key) must refuse a key revoked in between.
+    for headers in ({}, {"Idempotency-Key": "after-revocation"}):
+        key_id, secret = await key_store.create_key(app.state.engine, tenant="revocable")
+        async with http_client(app, secret) as http:
+            assert (await http.post("/v1/declines", json=decline_request())).status_code == 201
+            assert await key_store.revoke_key(app.state.engine, key_id)
+            for _ in range(2):
+                response = await http.post("/v1/declines", json=decline_request(), headers=headers)
+                assert response.status_code == 401, response.text
+                assert response.json()["detail"] == "This API key is not valid or has been revoked."
+                assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    assert await count_rows(app) == 2
+    async with app.state.engine.connect() as connection:
+        claims = (await connection.execute(text("SELECT COUNT(*) FROM idempotency_keys"))).scalar()
+    assert claims == 0
+
+
 async def test_the_database_holds_no_usable_secret(app: FastAPI, api_key: str) -> None:
     async with app.state.engine.connect() as connection:
         rows = (await connection.execute(text("SELECT * FROM api_keys"))).all()

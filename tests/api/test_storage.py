@@ -1,0 +1,105 @@
+"""The write path's storage under the conditions a database really meets: another process
+holding SQLite's write lock, and a PostgreSQL server that drops its connections."""
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg  # type: ignore[import-untyped]
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy.engine import make_url
+
+from app.config import Settings
+from tests.conftest import count_rows, decline_request
+
+pytestmark = pytest.mark.anyio
+
+
+@contextmanager
+def sqlite_writer_holding_lock(path: str, seconds: float) -> Iterator[threading.Event]:
+    """Another connection (as another process would) holds the write lock for `seconds`."""
+    locked = threading.Event()
+
+    def hold() -> None:
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        locked.set()
+        time.sleep(seconds)
+        connection.execute("COMMIT")
+        connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert locked.wait(5)
+        yield locked
+    finally:
+        thread.join()
+
+
+async def test_a_write_waits_for_another_sqlite_writer_without_blocking_others(
+    app: FastAPI, client: AsyncClient, settings: Settings
+) -> None:
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's file lock")
+    assert (await client.post("/v1/declines", json=decline_request())).status_code == 201
+    path = make_url(settings.database_url).database or ""
+    with sqlite_writer_holding_lock(path, 0.5):
+        started = time.monotonic()
+        write = asyncio.create_task(client.post("/v1/declines", json=decline_request()))
+        await asyncio.sleep(0.1)
+        # The waiting write sleeps in a worker thread, never on the event loop.
+        health = await client.get("/healthz")
+        assert health.status_code == 200
+        assert time.monotonic() - started < 0.4
+        response = await write
+    assert response.status_code == 201, response.text
+    assert time.monotonic() - started >= 0.4
+    assert await count_rows(app) == 2
+
+
+async def test_a_write_gives_up_with_503_when_sqlite_stays_locked(
+    app: FastAPI, client: AsyncClient, settings: Settings
+) -> None:
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's file lock")
+    app.state.driver._busy_timeout_ms = 200
+    path = make_url(settings.database_url).database or ""
+    with sqlite_writer_holding_lock(path, 1.0):
+        response = await client.post("/v1/declines", json=decline_request())
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "retry-after" in response.headers
+    assert await count_rows(app) == 0
+    assert (await client.post("/v1/declines", json=decline_request())).status_code == 201
+
+
+async def test_requests_survive_postgresql_dropping_every_connection(
+    app: FastAPI, client: AsyncClient, settings: Settings
+) -> None:
+    # What a server restart or a failover does to the pooled connections.
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL connections")
+    assert (await client.post("/v1/declines", json=decline_request())).status_code == 201
+    assert (await client.get("/v1/declines")).status_code == 200
+    dsn = make_url(settings.database_url).set(drivername="postgresql")
+    admin = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    try:
+        dropped = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert dropped >= 2  # the driver's pool and the engine's
+    await asyncio.sleep(0.2)
+    for _ in range(3):
+        response = await client.post("/v1/declines", json=decline_request())
+        assert response.status_code == 201, response.text
+        assert (await client.get(response.headers["location"])).status_code == 200
+    assert await count_rows(app) == 4
