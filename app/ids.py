@@ -1,7 +1,9 @@
 """Decline ids: `dcl_` + a ULID (48-bit millisecond time, 80 random bits, Crockford base32).
 
 Sortable by creation, so the log's newest-first order and its cursor need only the primary key;
-80 bits from `secrets` make an id impossible to guess.
+80 bits from `secrets` make an id impossible to guess. Within one process ids also rise when
+several are made in the same millisecond: the next one's random part is the last one's plus a
+fresh random step, so order holds and the next id still can't be guessed from the last.
 """
 
 import secrets
@@ -21,9 +23,21 @@ def _encode(number: int, length: int) -> str:
     return "".join(reversed(chars))
 
 
+_RANDOM_LIMIT = 1 << 80
+_STEP_BITS = 40
+_last = [0, 0]  # the last id's millisecond and random part
+
+
 def new_id(moment: datetime) -> str:
     millis = int(moment.timestamp() * 1000)
-    return PREFIX + _encode(millis, 10) + _encode(secrets.randbits(80), 16)
+    last_millis, last_random = _last
+    random = secrets.randbits(80)
+    if millis == last_millis:
+        random = last_random + 1 + secrets.randbits(_STEP_BITS)
+        if random >= _RANDOM_LIMIT:  # this millisecond is spent: borrow the next one
+            millis, random = millis + 1, secrets.randbits(80)
+    _last[:] = [millis, random]
+    return PREFIX + _encode(millis, 10) + _encode(random, 16)
 
 
 def id_floor(moment: datetime) -> str:

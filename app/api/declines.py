@@ -3,15 +3,17 @@
 import hashlib
 import logging
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
 from app.api import examples
-from app.api.auth import PrincipalDep, WriterDep, revoked
-from app.api.deps import ClockDep, EngineDep, require_json
+from app.api.auth import PrincipalDep, WriterDep, authenticate_writer, bearer, revoked
+from app.api.deps import ClockDep, EngineDep, get_clock, require_json
+from app.api.presolve import PresolvableRoute, presolved
 from app.compose.decline import compose
 from app.compose.environment import template_version
 from app.errors import DATABASE_DOWN, Conflict, InvalidInput, NotFound
@@ -29,7 +31,12 @@ from app.store.driver import Driver
 from app.store.keys import Principal
 from app.text import TEXT_PATTERN, Rfc3339, clean_line
 
-router = APIRouter(prefix="/v1/declines", tags=["declines"], responses=examples.AUTH_ERRORS)
+router = APIRouter(
+    prefix="/v1/declines",
+    tags=["declines"],
+    responses=examples.AUTH_ERRORS,
+    route_class=PresolvableRoute,
+)
 logger = logging.getLogger("gracious")
 
 IdempotencyKey = Annotated[
@@ -53,6 +60,32 @@ def _json(document: str, status_code: int = 200, headers: dict[str, str] | None 
     return Response(document, status_code, headers, media_type="application/json")
 
 
+async def _common_create(request: Request) -> dict[str, Any] | None:
+    """create_decline's arguments for the common request: a JSON body that is valid, a bearer
+    key, no Idempotency-Key, and no dependency overrides (tests pin the clock with one).
+
+    Anything else is None, for FastAPI to solve. The body is validated straight from JSON
+    text, in one pass; a body that fails goes the general way, which reports it as always.
+    """
+    if request.app.dependency_overrides or "idempotency-key" in request.headers:
+        return None
+    await require_json(request)
+    credentials = await bearer(request)
+    if credentials is None:
+        return None
+    try:
+        body = DeclineRequest.model_validate_json(await request.body())
+    except ValidationError:
+        return None
+    return {
+        "body": body,
+        "request": request,
+        "clock": await get_clock(),
+        "principal": await authenticate_writer(request, credentials),
+        "idempotency_key": None,
+    }
+
+
 @router.post(
     "",
     status_code=201,
@@ -74,6 +107,7 @@ def _json(document: str, status_code: int = 200, headers: dict[str, str] | None 
         **examples.UNAVAILABLE,
     },
 )
+@presolved(_common_create)
 async def create_decline(
     body: RequestBody,
     request: Request,
