@@ -13,7 +13,11 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///./gracious.db",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
     )
-    db_pool_size: int = Field(default=20, ge=1, description="PostgreSQL connections per process.")
+    db_pool_size: int = Field(
+        default=20,
+        ge=1,
+        description="PostgreSQL connections per pool (the engine's and the write path's).",
+    )
     db_timeout_seconds: float = Field(
         default=5.0, gt=0, description="How long a request waits for the database before a 503."
     )

@@ -11,6 +11,7 @@ branch on. Together with which texts are given, that is a decline's shape (see s
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter, is_not
 from typing import Any
@@ -39,7 +40,10 @@ def spoken_datetime(moment: datetime) -> str:
 _ROLE_NOUNS = (" role", " position", " job", " opening")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, though nothing changes facts once made (dataclasses.replace makes new ones): a
+# frozen dataclass sets each field through object.__setattr__, which cost more than a fifth of
+# making the facts, for every decline.
+@dataclass(slots=True)
 class Facts:
     stage: str
     reason: str
@@ -78,14 +82,16 @@ class Facts:
     endings: dict[int, str | None] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    # What skeleton.py worked out for declines of this shape, shared by all of them.
+    skeletons: dict[Any, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         texts: tuple[str | None, ...] = _TEXTS_OF(self)
-        given = tuple(map(is_not, texts, repeat(None)))
-        object.__setattr__(self, "texts", texts)
-        object.__setattr__(self, "shape", (*_BRANCHES_OF(self), *given))
+        self.texts = texts
+        self.shape = (*_BRANCHES_OF(self), *map(is_not, texts, repeat(None)))
         # An empty text would be given yet print nothing, which a placeholder cannot stand for.
-        object.__setattr__(self, "inline", "" not in texts and inline(tuple(filter(None, texts))))
+        self.inline = "" not in texts and inline(tuple(filter(None, texts)))
+        self.skeletons = shape_table(self.shape)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         # A shallow copy: every field is immutable, and asdict()'s deep copy cost more than the
@@ -117,6 +123,19 @@ BRANCHES = tuple(name for name in FIELDS if name not in TEXTS)
 SHAPE = (*BRANCHES, *TEXTS)
 _TEXTS_OF = attrgetter(*TEXTS)
 _BRANCHES_OF = attrgetter(*BRANCHES)
+
+
+# Per shape, which skeleton each step of a decline uses (see skeleton.py), so that a decline
+# looks its shape up once, here, and each step then makes one small look-up. Keyed by shape
+# alone; each entry is a few dozen references to skeletons that shapes mostly share. An entry
+# keeps its skeletons alive after the skeleton cache has let them go, so this bound is kept
+# well below that cache's: at worst a few dozen megabytes, when every decline is a new shape.
+SHAPES = 512
+
+
+@lru_cache(maxsize=SHAPES)
+def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
+    return {}
 
 
 def facts_from(request: DeclineRequest) -> Facts:

@@ -40,6 +40,9 @@ def ending(text: str) -> str | None:
     marks riding on it. A text that is nothing but those has no say (None): whatever comes
     before it decides, and with nothing before it, it needs a full stop.
     """
+    last = text[-1:]
+    if last.isascii() and last.isalnum():  # as most texts end: neither a closer nor a mark
+        return "."
     end = text.rstrip(_CLOSERS)
     while end and unicodedata.category(end[-1]) in _RIDERS:
         end = end[:-1]

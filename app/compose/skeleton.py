@@ -31,7 +31,7 @@ from typing import Any, cast
 from markupsafe import escape
 
 from app.compose.environment import names_read, render
-from app.compose.facts import SHAPE, TEXTS, Facts
+from app.compose.facts import SHAPE, TEXTS, Facts, shape_table
 from app.compose.layout import ending, ends_sentence, full_stop, inline
 
 Context = dict[str, Any]
@@ -87,14 +87,14 @@ def render_step(step: Step, facts: Facts, **extra: Any) -> tuple[str, ...]:
     texts: tuple[str, ...] = plan.texts(extra)
     if not facts.inline or _DIRECT.get() or (texts and not inline(texts)):
         return step.layout(render, step.templates, facts.context(stop=full_stop, **extra))
-    signature = tuple(extra)
-    names, pick = plan.extras.get(signature) or plan.learn(signature)
-    if not texts:
-        skeleton = _skeleton(step, plan.pick(facts.shape), names, pick(extra), ())
-        return skeleton.fill(facts.texts, facts.endings)
+    names, pick = plan.extras.get(tuple(extra)) or plan.learn(tuple(extra))
     # A step's own text may be empty, which a template tells apart from one with words in it.
-    skeleton = _skeleton(step, plan.pick(facts.shape), names, pick(extra), tuple(map(bool, texts)))
-    return skeleton.fill((*facts.texts, *texts), facts.endings)
+    given = tuple(map(bool, texts))
+    # The facts' shape was looked up once for the decline (Facts.skeletons): within it, the
+    # step and the values it is keyed by pick the skeleton.
+    key = (step, names, pick(extra), given)
+    skeleton = facts.skeletons.get(key) or _remember(facts, key)
+    return skeleton.fill((*facts.texts, *texts) if texts else facts.texts, facts.endings)
 
 
 def bind(step: Step, facts: Facts) -> Callable[..., tuple[str, ...]]:
@@ -103,15 +103,27 @@ def bind(step: Step, facts: Facts) -> Callable[..., tuple[str, ...]]:
     if step.texts or not facts.inline or _DIRECT.get():
         return partial(render_step, step, facts)
     plan = _PLANS.get(step) or _plan(step)
-    facts_shape = plan.pick(facts.shape)
+    skeletons = facts.skeletons
+    texts = facts.texts
+    endings = facts.endings
 
     def render(**extra: Any) -> tuple[str, ...]:
-        signature = tuple(extra)
-        names, pick = plan.extras.get(signature) or plan.learn(signature)
-        skeleton = _skeleton(step, facts_shape, names, pick(extra), ())
-        return skeleton.fill(facts.texts, facts.endings)
+        names, pick = plan.extras.get(tuple(extra)) or plan.learn(tuple(extra))
+        key = (step, names, pick(extra), ())
+        skeleton = skeletons.get(key) or _remember(facts, key)
+        return skeleton.fill(texts, endings)
 
     return render
+
+
+def _remember(
+    facts: Facts, key: tuple[Step, tuple[str, ...], Sequence[object], tuple[bool, ...]]
+) -> "Skeleton":
+    """The skeleton of a step for this shape, now remembered for the shape."""
+    step, names, values, given = key
+    plan = _PLANS[step]
+    skeleton = facts.skeletons[key] = _skeleton(step, plan.pick(facts.shape), names, values, given)
+    return skeleton
 
 
 @contextmanager
@@ -128,7 +140,13 @@ def cache_info() -> _CacheInfo:
     return _skeleton.cache_info()
 
 
+def shapes_info() -> _CacheInfo:
+    """The table of shapes, each to the skeletons its steps use (Facts.skeletons)."""
+    return shape_table.cache_info()
+
+
 def cache_clear() -> None:
+    shape_table.cache_clear()
     _skeleton.cache_clear()
 
 
