@@ -16,9 +16,14 @@ from app.schemas import EmailMessage, Tone
 
 def compose_email(facts: Facts, *, lang: str = "en") -> EmailMessage:
     """The decline email in the request's tone, as plain text and HTML."""
+    return EmailMessage.model_validate(email_fields(facts, lang=lang))
+
+
+def email_fields(facts: Facts, *, lang: str = "en") -> dict[str, object]:
+    """The fields of `compose_email()`'s email, to validate along with other models."""
     subject = _subject(facts)
     text, html = render_step(_EMAIL[facts.tone], facts, lang=lang, subject=subject)
-    return EmailMessage(subject=subject, text=text, html=html)
+    return {"subject": subject, "text": text, "html": html}
 
 
 def _email(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:

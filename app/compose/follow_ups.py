@@ -6,6 +6,8 @@ paragraph are joined here, so a sentence left out for a missing field leaves no 
 
 from collections.abc import Iterator
 
+from pydantic import TypeAdapter
+
 from app.compose.facts import Facts
 from app.compose.layout import SUBJECT_MAX, lines, paragraphs, shorten
 from app.compose.skeleton import Context, Render, Step, as_rendered, render_step
@@ -15,10 +17,17 @@ REFERRAL_AFTER_DAYS = 2
 # A first check-in once the team has settled after the hire, another later in the year:
 # often enough to stay in mind, rarely enough never to feel like chasing.
 CHECK_IN_AFTER_DAYS = (90, 270)
+_FOLLOW_UPS = TypeAdapter(list[FollowUp])
 
 
 def compose_follow_ups(facts: Facts) -> list[FollowUp]:
-    follow_ups: list[FollowUp] = []
+    return _FOLLOW_UPS.validate_python(follow_up_fields(facts))
+
+
+def follow_up_fields(facts: Facts) -> list[dict[str, object]]:
+    """The fields of each of `compose_follow_ups()`'s follow-ups, to validate along with other
+    models."""
+    follow_ups: list[dict[str, object]] = []
     if facts.referral_later:
         follow_ups.append(_follow_up(facts, FollowUpKind.referral, REFERRAL_AFTER_DAYS))
     if facts.keep_in_touch:
@@ -27,7 +36,7 @@ def compose_follow_ups(facts: Facts) -> list[FollowUp]:
     return follow_ups
 
 
-def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -> FollowUp:
+def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -> dict[str, object]:
     text, fullest = render_step(
         _LETTERS[kind],
         facts,
@@ -37,7 +46,7 @@ def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -
         with_name=True,
     )
     subject = _subject(facts, kind, visit, fullest=" ".join(fullest.split()))
-    return FollowUp(kind=kind, send_after_days=days, subject=subject, text=text)
+    return {"kind": kind, "send_after_days": days, "subject": subject, "text": text}
 
 
 def _letter(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:

@@ -5,13 +5,22 @@ lives in templates/guidance/, one template per code. Warnings come first, then t
 the order a coach would raise them.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
 
 from app.compose.facts import Facts
 from app.compose.follow_ups import CHECK_IN_AFTER_DAYS
-from app.compose.skeleton import Context, Render, Step, render_step
+from app.compose.skeleton import (
+    Context,
+    Render,
+    Skeleton,
+    Step,
+    fills,
+    render_step,
+    skeleton_for,
+)
 from app.schemas import (
     Channel,
     DeclineRequest,
@@ -37,17 +46,75 @@ def advise(
     request: DeclineRequest, facts: Facts, *, now: datetime, note_shortened: bool
 ) -> list[Guidance]:
     """The advice that applies at `now` (an aware datetime), most important first."""
+    return _ADVICE_LIST.validate_python(
+        advice(request, facts, now=now, note_shortened=note_shortened)
+    )
+
+
+def advice(
+    request: DeclineRequest, facts: Facts, *, now: datetime, note_shortened: bool
+) -> list[dict[str, object]]:
+    """The advice of `advise()`, as the fields of each item, to validate with other models."""
     until = request.interview_at - now if request.interview_at else None
     imminent = until is not None and _NOW < until < IMMINENT
-    passed = until is not None and until <= _NOW and request.stage is Stage.interview
     channels = set(request.channels)
+    # Besides the clock's readings here, which advice applies and how it is worded depend only
+    # on the decline's shape and these values, so that is worked out once per shape for each
+    # of them (see _Advice), and kept in the shape's table.
+    key = (
+        _ADVICE,
+        Channel.phone_script in channels,
+        Channel.linkedin_note in channels,
+        Channel.follow_ups in channels,
+        request.linkedin_limit,
+        note_shortened,
+        imminent,
+        until is not None and until <= _NOW,  # a passed interview, if the stage says so
+        until is not None and until >= IMMINENT,
+        round(until / _HOUR) if imminent and until is not None else 0,
+    )
+    worked_out: _Advice = facts.skeletons.get(key) or _work_out(facts, key)
+    if fills(facts):
+        messages = worked_out.skeleton.fill(facts.texts, facts.endings)
+    else:
+        messages = render_step(_ADVICE, facts, **worked_out.context)
+    return [
+        {"code": code, "severity": severity, "message": message}
+        for (code, severity), message in zip(worked_out.codes, messages, strict=True)
+    ]
 
-    applies: list[tuple[GuidanceCode, bool]] = [
+
+@dataclass(frozen=True, slots=True)
+class _Advice:
+    """The advice for declines of one shape at one reading of the clock: each code that
+    applies with its severity, the context its templates are rendered with, their skeleton."""
+
+    codes: tuple[tuple[GuidanceCode, Severity], ...]
+    context: dict[str, object]
+    skeleton: Skeleton
+
+
+def _work_out(facts: Facts, key: tuple[object, ...]) -> _Advice:
+    """The advice for the shape of `facts` with `key`'s values; only what the shape holds is
+    read from the facts (the stage, the reason, flags and whether texts are given)."""
+    (
+        _,
+        has_phone_script,
+        has_linkedin_note,
+        has_follow_ups,
+        linkedin_limit,
+        note_shortened,
+        imminent,
+        ended,
+        interview_ahead,
+        hours_left,
+    ) = key
+    applies: list[tuple[GuidanceCode, object]] = [
         (GuidanceCode.interview_imminent, imminent),
-        (GuidanceCode.interview_passed, passed),
+        (GuidanceCode.interview_passed, ended and facts.stage == Stage.interview),
         (
             GuidanceCode.consider_negotiating,
-            request.stage is Stage.offer and request.reason.category is ReasonCategory.compensation,
+            facts.stage == Stage.offer and facts.reason == ReasonCategory.compensation,
         ),
         # An imminent interview already says to get in touch at once.
         (GuidanceCode.send_promptly, not imminent),
@@ -60,27 +127,25 @@ def advise(
         (GuidanceCode.connect_linkedin, not facts.linkedin_connected),
         (GuidanceCode.check_ins_scheduled, facts.keep_in_touch),
     ]
+    codes = tuple([code for code, applicable in applies if applicable])
     context = {
-        "hours_left": round(until / _HOUR) if imminent and until is not None else 0,
-        "interview_ahead": until is not None and until >= IMMINENT,
-        "linkedin_limit": request.linkedin_limit,
-        "has_phone_script": Channel.phone_script in channels,
-        "has_linkedin_note": Channel.linkedin_note in channels,
-        "has_follow_ups": Channel.follow_ups in channels,
+        "codes": codes,
+        "hours_left": hours_left,
+        "interview_ahead": interview_ahead,
+        "linkedin_limit": linkedin_limit,
+        "has_phone_script": has_phone_script,
+        "has_linkedin_note": has_linkedin_note,
+        "has_follow_ups": has_follow_ups,
         "check_in_months": _CHECK_IN_MONTHS,
     }
-    codes = tuple([code for code, applicable in applies if applicable])
-    messages = render_step(_ADVICE, facts, codes=codes, **context)
-    return _ADVICE_LIST.validate_python(
-        [
-            {
-                "code": code,
-                "severity": Severity.warning if code in _WARNINGS else Severity.info,
-                "message": message,
-            }
-            for code, message in zip(codes, messages, strict=True)
-        ]
+    worked_out = facts.skeletons[key] = _Advice(
+        codes=tuple(
+            (code, Severity.warning if code in _WARNINGS else Severity.info) for code in codes
+        ),
+        context=context,
+        skeleton=skeleton_for(_ADVICE, facts, **context),
     )
+    return worked_out
 
 
 def _advice(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:

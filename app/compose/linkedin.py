@@ -19,7 +19,8 @@ _NOTES = {
 
 
 # The templates' `use_*` flags for every set of kept parts, a bit a part: PARTS[i] is bit i.
-# Shared, so never changed: they are only ever passed on as keyword arguments.
+# Shared, so never changed: they are only ever passed on as keyword arguments, and a set's
+# number stands for its flags in each shape's table of skeletons (see bind()).
 _FLAGS = [
     {f"use_{part}": bool(kept >> bit & 1) for bit, part in enumerate(PARTS)}
     for kept in range(2 ** len(PARTS))
@@ -34,11 +35,18 @@ def measure(text: str) -> str:
 
 def compose_linkedin_note(facts: Facts, *, limit: int) -> tuple[LinkedInNote, bool]:
     """The note and whether anything was left out to fit `limit` characters."""
+    note, shortened = linkedin_note_fields(facts, limit=limit)
+    return LinkedInNote.model_validate(note), shortened
+
+
+def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object], bool]:
+    """The fields of `compose_linkedin_note()`'s note, to validate along with other models,
+    and whether anything was left out."""
     kind = "message" if facts.linkedin_connected else "connection_request"
-    render = bind(_NOTES[kind], facts)
+    render = bind(_NOTES[kind], facts, _FLAGS)
 
     def note_with(kept: int) -> str:
-        (note,) = render(**_FLAGS[kept])
+        (note,) = render(kept)
         return measure(note)
 
     full = note_with(_EVERY_PART)
@@ -54,5 +62,4 @@ def compose_linkedin_note(facts: Facts, *, limit: int) -> tuple[LinkedInNote, bo
         text = text or note_with(kept)
     if len(text) > limit:  # the bare note is template wording only, far below any limit
         raise ValueError(f"the shortest LinkedIn note is {len(text)} characters, over {limit}")
-    note = LinkedInNote(text=text, length=len(text), limit=limit, kind=kind)
-    return note, text != full
+    return {"text": text, "length": len(text), "limit": limit, "kind": kind}, text != full

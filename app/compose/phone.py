@@ -34,10 +34,17 @@ def spoken_words(text: str) -> int:
 
 
 def compose_phone_script(facts: Facts) -> PhoneScript:
+    return PhoneScript.model_validate(phone_script_fields(facts))
+
+
+def phone_script_fields(facts: Facts) -> dict[str, object]:
+    """The fields of `compose_phone_script()`'s script, to validate along with other models."""
     text, voicemail, *points = render_step(_SCRIPT[facts.tone], facts)
-    return PhoneScript(
-        text=text, talking_points=points, voicemail=_voicemail(facts, fullest=voicemail)
-    )
+    return {
+        "text": text,
+        "talking_points": points,
+        "voicemail": _voicemail(facts, fullest=voicemail),
+    }
 
 
 def _script(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:

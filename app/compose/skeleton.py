@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import _CacheInfo, lru_cache, partial
+from functools import _CacheInfo, lru_cache
 from operator import itemgetter
 from typing import Any, cast
 
@@ -97,23 +97,45 @@ def render_step(step: Step, facts: Facts, **extra: Any) -> tuple[str, ...]:
     return skeleton.fill((*facts.texts, *texts) if texts else facts.texts, facts.endings)
 
 
-def bind(step: Step, facts: Facts) -> Callable[..., tuple[str, ...]]:
-    """`render_step` of one step for one decline, to call again and again with other extra
-    values (as a fitting loop does): what depends on the decline alone is worked out once."""
-    if step.texts or not facts.inline or _DIRECT.get():
-        return partial(render_step, step, facts)
-    plan = _PLANS.get(step) or _plan(step)
+def bind(step: Step, facts: Facts, variants: Sequence[Context]) -> Callable[[int], tuple[str, ...]]:
+    """`render_step` of one step for one decline with `variants[i]` as its extra values, to call
+    with `i` again and again (as a fitting loop does): what depends on the decline alone is
+    worked out once, and each variant's skeleton once per shape. A step is always bound with
+    the same variants, so a variant's number can stand for its values in the shape's table."""
+    if _VARIANTS.setdefault(step, variants) is not variants:
+        raise ValueError("a step is bound with one list of variants only")
+    if step.texts or not fills(facts):
+        return lambda variant: render_step(step, facts, **variants[variant])
     skeletons = facts.skeletons
     texts = facts.texts
     endings = facts.endings
 
-    def render(**extra: Any) -> tuple[str, ...]:
-        names, pick = plan.extras.get(tuple(extra)) or plan.learn(tuple(extra))
-        key = (step, names, pick(extra), ())
-        skeleton = skeletons.get(key) or _remember(facts, key)
+    def render(variant: int) -> tuple[str, ...]:
+        # A number and the step, not the variant's values: a small key to hash, for each try.
+        skeleton = skeletons.get((step, variant))
+        if skeleton is None:
+            skeleton = skeletons[step, variant] = skeleton_for(step, facts, **variants[variant])
         return skeleton.fill(texts, endings)
 
     return render
+
+
+_VARIANTS: dict[Step, Sequence[Context]] = {}
+
+
+def fills(facts: Facts) -> bool:
+    """Whether these facts are rendered by filling skeletons, rather than with their texts."""
+    return facts.inline and not _DIRECT.get()
+
+
+def skeleton_for(step: Step, facts: Facts, **extra: Any) -> "Skeleton":
+    """The skeleton `render_step` fills for declines of this shape with these extra values (a
+    step with no texts of its own), for a caller that remembers it for the shape alongside
+    what else it works out once per shape. Fill it only for facts that `fills()`."""
+    plan = _PLANS.get(step) or _plan(step)
+    names, pick = plan.extras.get(tuple(extra)) or plan.learn(tuple(extra))
+    key = (step, names, pick(extra), ())
+    return facts.skeletons.get(key) or _remember(facts, key)
 
 
 def _remember(
@@ -166,7 +188,7 @@ class Skeleton:
         of `texts`), how each one ends a sentence, from one step to the next of a decline."""
         # The table: the texts, the wording, then each stop's ending once decided, in order (a
         # stop's argument may hold earlier stops, never later ones).
-        table = [*texts, *self.wording]
+        table: list[str | None] = [*texts, *self.wording]
         for slot, stop in self.stops:
             if slot < 0:
                 end = None
@@ -178,10 +200,12 @@ class Skeleton:
                 end = "" if ends_sentence("".join(stop(table))) else "."
             table.append(end)
         if self.html:
-            escaped = _escaped(texts) + table[len(texts) :]
+            escaped = _escaped(texts)
+            # (The table holds None for a text not given, which no output prints.)
+            html = table if escaped is None else [*escaped, *table[len(texts) :]]
             return tuple(
                 [
-                    "".join(pick(escaped if index in self.html else table))
+                    "".join(pick(html if index in self.html else table))
                     for index, pick in enumerate(self.outputs)
                 ]
             )
@@ -190,12 +214,17 @@ class Skeleton:
         return tuple(["".join(pick(table)) for pick in self.outputs])
 
 
-def _escaped(texts: Sequence[str | None]) -> list[str]:
-    """Each text escaped for HTML, as autoescaping prints it."""
+def _escaped(texts: Sequence[str | None]) -> list[str] | None:
+    """Each text escaped for HTML, as autoescaping prints it; None when escaping changes none
+    of them, as for most declines."""
     given = [text or "" for text in texts]
     # escape() replaces characters one by one, so the texts can go through it in one call,
     # joined by a character it leaves alone; unless a text holds that character itself.
-    escaped = str(escape(_APART.join(given))).split(_APART)
+    joined = _APART.join(given)
+    whole = escape(joined)
+    if whole == joined:
+        return None
+    escaped = str(whole).split(_APART)
     if len(escaped) == len(given):
         return escaped
     return [str(escape(text)) for text in given]
