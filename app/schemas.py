@@ -1,5 +1,6 @@
 """The API's request and response bodies (Pydantic), kept apart from the ORM models."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -12,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, to_json
 
 from app.text import Email, Line120, Line200, Line300, Line500, Phone, Rfc3339
 
@@ -238,6 +239,29 @@ class Decline(BaseModel):
     messages: Messages
     guidance: list[Guidance]
     template_version: str
+
+
+def decline_document(
+    *,
+    id: str,
+    created_at: datetime,
+    request: DeclineRequest,
+    messages: Mapping[str, object],
+    guidance: Sequence[Mapping[str, object]],
+    template_version: str,
+) -> str:
+    """A Decline as JSON, from messages and guidance already in the models' shape (as
+    app.compose.decline.compose_fields makes them): the same text Decline(...).model_dump_json()
+    writes (tests/compose/test_document.py holds them equal), without building the models."""
+    document = {
+        "id": id,
+        "created_at": created_at,
+        "request": request,
+        "messages": messages,
+        "guidance": guidance,
+        "template_version": template_version,
+    }
+    return to_json(document).decode()
 
 
 class DeclinePage(BaseModel):

@@ -14,7 +14,7 @@ from app.api import examples
 from app.api.auth import PrincipalDep, WriterDep, authenticate_writer, bearer, revoked
 from app.api.deps import ClockDep, EngineDep, get_clock, require_json
 from app.api.presolve import PresolvableRoute, presolved
-from app.compose.decline import compose
+from app.compose.decline import compose, compose_fields
 from app.compose.environment import template_version
 from app.errors import DATABASE_DOWN, Conflict, InvalidInput, NotFound
 from app.schemas import (
@@ -24,6 +24,7 @@ from app.schemas import (
     DeclineRequest,
     ReasonCategory,
     Stage,
+    decline_document,
 )
 from app.store import declines as repository
 from app.store import idempotency
@@ -164,16 +165,16 @@ async def _store(
 ) -> tuple[str, str] | None:
     """The stored document and its location; None if the key was revoked meanwhile."""
     decline_id = ids.new_id(now)
-    composition = compose(body, now=now)
-    decline = Decline(
+    created_at = ids.created_at(decline_id)
+    messages, guidance = compose_fields(body, now=now)
+    document = decline_document(
         id=decline_id,
-        created_at=ids.created_at(decline_id),
+        created_at=created_at,
         request=body,
-        messages=composition.messages,
-        guidance=composition.guidance,
+        messages=messages,
+        guidance=guidance,
         template_version=template_version(),
     )
-    document = decline.model_dump_json()
     location = f"/v1/declines/{decline_id}"
     stored = await repository.add(
         engine,
@@ -181,7 +182,7 @@ async def _store(
         repository.NewDecline(
             id=decline_id,
             tenant_id=principal.tenant_id,
-            created_at=decline.created_at,
+            created_at=created_at,
             stage=body.stage.value,
             reason=body.reason.category.value,
             company=body.company,

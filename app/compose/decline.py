@@ -25,20 +25,28 @@ class Composition:
 _COMPOSED = TypeAdapter(tuple[Messages, list[Guidance]])
 
 
-def compose(request: DeclineRequest, *, now: datetime) -> Composition:
-    """Compose the requested channels and the advice for the candidate; `now` is injected."""
+Fields = dict[str, object]
+
+
+def compose_fields(request: DeclineRequest, *, now: datetime) -> tuple[Fields, list[Fields]]:
+    """The messages and the advice as plain data, each key in its model's field order and the
+    channels not requested left out: exactly what serialising the models would write, so the
+    write path serialises these as they are and skips building models (see compose())."""
     facts = facts_from(request)
     channels = set(request.channels)
-    note = None
     note_shortened = False
+    messages: Fields = {"email": email_fields(facts)}
+    if Channel.phone_script in channels:
+        messages["phone_script"] = phone_script_fields(facts)
     if Channel.linkedin_note in channels:
         note, note_shortened = linkedin_note_fields(facts, limit=request.linkedin_limit)
-    fields = {
-        "email": email_fields(facts),
-        "phone_script": phone_script_fields(facts) if Channel.phone_script in channels else None,
-        "linkedin_note": note,
-        "follow_ups": follow_up_fields(facts) if Channel.follow_ups in channels else None,
-    }
-    guidance = advice(request, facts, now=now, note_shortened=note_shortened)
-    messages, guidance_items = _COMPOSED.validate_python((fields, guidance))
-    return Composition(messages=messages, guidance=guidance_items)
+        messages["linkedin_note"] = note
+    if Channel.follow_ups in channels:
+        messages["follow_ups"] = follow_up_fields(facts)
+    return messages, advice(request, facts, now=now, note_shortened=note_shortened)
+
+
+def compose(request: DeclineRequest, *, now: datetime) -> Composition:
+    """Compose the requested channels and the advice for the candidate; `now` is injected."""
+    messages, guidance = _COMPOSED.validate_python(compose_fields(request, now=now))
+    return Composition(messages=messages, guidance=guidance)
