@@ -46,7 +46,8 @@ def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -
         with_name=True,
     )
     subject = _subject(facts, kind, visit, fullest=" ".join(fullest.split()))
-    return {"kind": kind, "send_after_days": days, "subject": subject, "text": text}
+    # The kind as its value: plain data serialises without a call back into Python per enum.
+    return {"kind": kind.value, "send_after_days": days, "subject": subject, "text": text}
 
 
 def _letter(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:

@@ -87,9 +87,11 @@ def advice(
 @dataclass(frozen=True, slots=True)
 class _Advice:
     """The advice for declines of one shape at one reading of the clock: each code that
-    applies with its severity, the context its templates are rendered with, their skeleton."""
+    applies with its severity, the context its templates are rendered with, their skeleton.
+    Codes and severities are kept as their values: plain data serialises without a call back
+    into Python for each enum."""
 
-    codes: tuple[tuple[GuidanceCode, Severity], ...]
+    codes: tuple[tuple[str, str], ...]
     context: dict[str, object]
     skeleton: Skeleton
 
@@ -140,7 +142,8 @@ def _work_out(facts: Facts, key: tuple[object, ...]) -> _Advice:
     }
     worked_out = facts.skeletons[key] = _Advice(
         codes=tuple(
-            (code, Severity.warning if code in _WARNINGS else Severity.info) for code in codes
+            (code.value, (Severity.warning if code in _WARNINGS else Severity.info).value)
+            for code in codes
         ),
         context=context,
         skeleton=skeleton_for(_ADVICE, facts, **context),
