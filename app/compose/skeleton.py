@@ -85,15 +85,10 @@ def render_step(step: Step, facts: Facts, **extra: Any) -> tuple[str, ...]:
     """The step's outputs for these facts and extra context values."""
     plan = _PLANS.get(step) or _plan(step)
     texts: tuple[str, ...] = plan.texts(extra)
-    if not facts.inline or _DIRECT.get() or (texts and not inline(texts)):
+    if not fills(facts) or (texts and not inline(texts)):
         return step.layout(render, step.templates, facts.context(stop=full_stop, **extra))
-    names, pick = plan.extras.get(tuple(extra)) or plan.learn(tuple(extra))
     # A step's own text may be empty, which a template tells apart from one with words in it.
-    given = tuple(map(bool, texts))
-    # The facts' shape was looked up once for the decline (Facts.skeletons): within it, the
-    # step and the values it is keyed by pick the skeleton.
-    key = (step, names, pick(extra), given)
-    skeleton = facts.skeletons.get(key) or _remember(facts, key)
+    skeleton = _skeleton_in(plan, facts, extra, tuple(map(bool, texts)))
     return skeleton.fill((*facts.texts, *texts) if texts else facts.texts, facts.endings)
 
 
@@ -132,9 +127,17 @@ def skeleton_for(step: Step, facts: Facts, **extra: Any) -> "Skeleton":
     """The skeleton `render_step` fills for declines of this shape with these extra values (a
     step with no texts of its own), for a caller that remembers it for the shape alongside
     what else it works out once per shape. Fill it only for facts that `fills()`."""
-    plan = _PLANS.get(step) or _plan(step)
+    return _skeleton_in(_PLANS.get(step) or _plan(step), facts, extra, ())
+
+
+def _skeleton_in(
+    plan: "_Plan", facts: Facts, extra: Context, given: tuple[bool, ...]
+) -> "Skeleton":
+    """The skeleton of the plan's step for the facts' shape, these extra values and which of
+    the step's own texts are given. The facts' shape was looked up once for the decline
+    (Facts.skeletons): within it, the step and the values it is keyed by pick the skeleton."""
     names, pick = plan.extras.get(tuple(extra)) or plan.learn(tuple(extra))
-    key = (step, names, pick(extra), ())
+    key = (plan.step, names, pick(extra), given)
     return facts.skeletons.get(key) or _remember(facts, key)
 
 
