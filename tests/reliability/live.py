@@ -77,15 +77,21 @@ def create_key(url: str, tenant: str) -> str:
 @contextlib.contextmanager
 def service(kind: str, folder: Path, **env: str) -> Iterator[Service]:
     """A fresh, migrated database of `kind` with a live service on it; all removed at the end."""
-    with databases.database(kind, folder) as url:
-        key = create_key(url, "reliability")
-        service_env = server.service_env(url, **env)
-        started = server.start("app.main:app", service_env, folder / "server.log")
-        live = Service(url=url, key=key, folder=folder, env=service_env, server=started)
-        try:
-            yield live
-        finally:
-            server.stop(live.server)
+    with databases.database(kind, folder) as url, serving(url, folder, **env) as live:
+        yield live
+
+
+@contextlib.contextmanager
+def serving(url: str, folder: Path, **env: str) -> Iterator[Service]:
+    """A live service on the migrated database at `url`, with a new key; stopped at the end."""
+    key = create_key(url, "reliability")
+    service_env = server.service_env(url, **env)
+    started = server.start("app.main:app", service_env, folder / "server.log")
+    live = Service(url=url, key=key, folder=folder, env=service_env, server=started)
+    try:
+        yield live
+    finally:
+        server.stop(live.server)
 
 
 @dataclass

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.bench import bodies, databases, server
-from tests.reliability.live import Service, create_key
+from scripts.bench import bodies, databases
+from tests.reliability.live import Service, serving
 from tests.reliability.pg import ThrowawayPostgres, binaries, throwaway_postgres
 
 pytestmark = pytest.mark.anyio
@@ -37,16 +37,12 @@ def postgres() -> Iterator[ThrowawayPostgres]:
 def outage_service(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[Service]:
     postgres.resume()
     with databases.postgresql_database("gracious_outage", admin=postgres.admin_url) as url:
-        key = create_key(url, "outage")
-        env = server.service_env(
-            url, DB_TIMEOUT_SECONDS=str(TIMEOUT), RETRY_AFTER_SECONDS=RETRY_AFTER
-        )
-        started = server.start("app.main:app", env, tmp_path / "server.log")
-        live = Service(url=url, key=key, folder=tmp_path, env=env, server=started)
+        env = {"DB_TIMEOUT_SECONDS": str(TIMEOUT), "RETRY_AFTER_SECONDS": RETRY_AFTER}
         try:
-            yield live
+            with serving(url, tmp_path, **env) as live:
+                yield live
         finally:
-            server.stop(live.server)
+            # Before the database is dropped: a stopped or frozen server can't drop it.
             postgres.resume()
 
 
