@@ -5,25 +5,18 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-STAGES = ["interview", "candidacy", "offer"]
-REASONS = [
-    "accepted_other_offer",
-    "role_fit",
-    "career_direction",
-    "compensation",
-    "location",
-    "timing",
-    "company_fit",
-    "personal",
-    "other",
-]
-TONES = ["warm", "formal", "brief"]
+from app.schemas import Channel, ReasonCategory, Stage, Tone
+
+# From the schema, so the bench asks for what the API accepts, in the API's order.
+STAGES = [stage.value for stage in Stage]
+REASONS = [reason.value for reason in ReasonCategory]
+TONES = [tone.value for tone in Tone]
 FIRST = ["Ana", "Jordan", "Sam", "Priya", "Mateo", "Yuki", "Amara", "Lars", "Chen", "Fatima"]
 LAST = ["Ruiz", "Lee", "Patel", "Okafor", "Nguyen", "Schmidt", "Silva", "Kowalski", "Haddad"]
 ROLES = ["Senior Data Engineer", "Product Designer", "Staff SRE", "Backend Developer"]
 COMPANY_WORDS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne"]
 COMPANY_SUFFIX = ["Analytics", "Labs", "Systems", "Health", "Robotics", "Logistics", "Bank"]
-ALL_CHANNELS = ["email", "phone_script", "linkedin_note", "follow_ups"]
+ALL_CHANNELS = [channel.value for channel in Channel]
 FILTER_COMPANY = "Acme Analytics"
 
 
