@@ -42,7 +42,7 @@ check-migrations: $(STAMP)
 	$(BIN)/python -m scripts.check_migrations
 
 # Performance and long reliability runs (issue 5); docs/performance.md explains the figures.
-# `make bench` is the full run (~1 h); BENCH_QUICK=1 takes about 10 minutes, and every size
+# `make bench` is the full run (~25 min); BENCH_QUICK=1 takes about 8 minutes, and every size
 # has a BENCH_* variable (e.g. BENCH_DATABASES=sqlite BENCH_LARGE_ROWS=100000).
 # BENCH_ARGS="--update-doc docs/performance.md" records the table in the docs.
 .PHONY: bench profile soak

@@ -125,8 +125,12 @@ def context(results: list[Figures]) -> str:
                 for status, count in result.statuses.items()
                 if status != "201"
             ) + sum(result.errors for result in figures.write_app)
+            paired = ", ".join(
+                f"{mine.throughput / theirs.throughput:.2f}"
+                for mine, theirs in zip(figures.write_app, figures.write_ceiling, strict=False)
+            )
             parts.append(
-                f"write {app:.0f}/s vs ceiling {ceiling:.0f}/s, "
+                f"write {app:.0f}/s vs ceiling {ceiling:.0f}/s (round by round {paired}), "
                 f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
                 f"document {figures.document_bytes:,} B, non-201 answers {failures};"
             )

@@ -27,7 +27,9 @@ class BenchConfig:
     databases: tuple[str, ...] = ("postgresql", "sqlite")
     parts: tuple[str, ...] = ("write", "log", "memory")
     concurrency: int = 64
-    rounds: int = 3
+    # Five, not three: one 15-second round of either side can run a fifth slower than the next
+    # on this shared machine, and a median of five shrugs off two such rounds.
+    rounds: int = 5
     warmup_seconds: float = 3.0
     duration_seconds: float = 15.0
     small_rows: int = 1_000
