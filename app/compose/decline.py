@@ -35,7 +35,8 @@ def compose_fields(request: DeclineRequest, *, now: datetime) -> tuple[Fields, l
     facts = facts_from(request)
     channels = set(request.channels)
     note_shortened = False
-    messages: Fields = {"email": email_fields(facts)}
+    # The HTML page says which English it is in, for screen readers and spelling checkers.
+    messages: Fields = {"email": email_fields(facts, lang=request.locale)}
     if Channel.phone_script in channels:
         messages["phone_script"] = phone_script_fields(facts)
     if Channel.linkedin_note in channels:

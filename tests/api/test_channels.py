@@ -90,3 +90,16 @@ async def test_interview_timing_guidance_with_the_clock_pinned(
         assert decline["guidance"][0]["code"] == expected
         assert decline["guidance"][0]["severity"] == "warning"
     assert absent not in codes
+
+
+@pytest.mark.parametrize(("locale", "tag"), [("en", "en"), ("en-GB", "en-GB"), ("EN-au", "en-AU")])
+async def test_the_html_email_is_marked_with_the_requests_locale(
+    client: AsyncClient, locale: str, tag: str
+) -> None:
+    created = await client.post("/v1/declines", json=decline_request(locale=locale))
+    assert created.status_code == 201, created.text
+    decline = created.json()
+    assert decline["request"]["locale"] == tag
+    html = decline["messages"]["email"]["html"]
+    assert html.startswith(f'<!DOCTYPE html>\n<html lang="{tag}">\n'), html[:80]
+    assert html.count("lang=") == 1

@@ -31,7 +31,7 @@ from app.compose.skeleton import (
     rendering_directly,
     shapes_info,
 )
-from app.schemas import Channel, DeclineRequest, ReasonCategory, Stage, Tone
+from app.schemas import SUPPORTED_LOCALES, Channel, DeclineRequest, ReasonCategory, Stage, Tone
 from tests.compose.test_channels import RICH
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -131,6 +131,7 @@ def requests(draw: st.DrawFn) -> DeclineRequest:
         interview_at=None if interview is None else (NOW + interview).astimezone(draw(OFFSETS)),
         channels=draw(st.lists(st.sampled_from(list(Channel)), unique=True)),
         linkedin_limit=draw(st.sampled_from([200, 300])),
+        locale=draw(st.sampled_from(SUPPORTED_LOCALES)),
     )
     return DeclineRequest.model_validate(body)
 
