@@ -124,7 +124,12 @@ class DeclineRequest(Strict):
     locale: str = Field(
         default="en",
         max_length=35,
-        description="BCP 47 language tag.",
+        description=(
+            "BCP 47 language tag. en, en-US and en-CA get American dates and spelling"
+            " ('Tuesday, December 1 at 3:00 PM', 'realized'); en-GB, en-IE, en-AU, en-NZ and"
+            " en-IN get British ones ('Tuesday 1 December at 3:00 pm', 'realised'). The HTML"
+            " email is marked with this tag."
+        ),
         # The tags served today, so clients (and contract tests) know them; more may be added.
         json_schema_extra={"enum": list(SUPPORTED_LOCALES)},
     )

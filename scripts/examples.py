@@ -162,6 +162,19 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
             "tone": "warm",
         },
     ),
+    (
+        "British English (locale en-GB): the day before the month, and British spelling",
+        {
+            "stage": "interview",
+            "role": "Data Engineer",
+            "company": "Thames Analytics",
+            "candidate": {"name": "Priya Shah", "email": "priya@example.co.uk"},
+            "recipient": {"name": "Oliver Grant", "title": "Head of Data"},
+            "reason": {"category": "career_direction"},
+            "interview_at": "2026-12-03T10:30:00+00:00",
+            "locale": "en-GB",
+        },
+    ),
 ]
 
 

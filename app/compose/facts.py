@@ -26,14 +26,20 @@ _MONTHS = (
 )  # fmt: skip
 
 
-def spoken_datetime(moment: datetime) -> str:
-    """'Tuesday, December 1 at 3:00 PM', in the moment's own offset, independent of OS locale."""
+# The locales whose readers write the day before the month and "realise" rather than "realize".
+BRITISH_ENGLISH = frozenset({"en-GB", "en-IE", "en-AU", "en-NZ", "en-IN"})
+
+
+def spoken_datetime(moment: datetime, *, british: bool = False) -> str:
+    """'Tuesday, December 1 at 3:00 PM', or 'Tuesday 1 December at 3:00 pm' in British
+    English; in the moment's own offset, independent of the OS locale."""
     hour = moment.hour % 12 or 12
+    weekday, month = _WEEKDAYS[moment.weekday()], _MONTHS[moment.month - 1]
+    if british:
+        meridiem = "am" if moment.hour < 12 else "pm"
+        return f"{weekday} {moment.day} {month} at {hour}:{moment.minute:02d} {meridiem}"
     meridiem = "AM" if moment.hour < 12 else "PM"
-    return (
-        f"{_WEEKDAYS[moment.weekday()]}, {_MONTHS[moment.month - 1]} {moment.day}"
-        f" at {hour}:{moment.minute:02d} {meridiem}"
-    )
+    return f"{weekday}, {month} {moment.day} at {hour}:{moment.minute:02d} {meridiem}"
 
 
 # Titles such as "Head of Data role" already say what they are, so no noun is added after them.
@@ -71,6 +77,7 @@ class Facts:
     common_ground: str | None
     company_news: str | None
     role_ends_with_noun: bool
+    british_english: bool  # the spelling the templates use (see BRITISH_ENGLISH)
     # Derived once, for the skeletons: the texts in TEXTS order (None when not given), the
     # shape (SHAPE in order: the facts templates branch on, then whether each text is given),
     # and whether every text lays out inline (an empty one does not: see __post_init__).
@@ -144,6 +151,7 @@ def facts_from(request: DeclineRequest) -> Facts:
     referral = request.referral
     preferred = request.preferred_role
     relationship = request.relationship
+    british = request.locale in BRITISH_ENGLISH
     # Positional, in the order of Facts' fields: 26 keyword arguments cost about a microsecond
     # more, for every decline. An enum's `_value_` is its value without the `value` property's
     # Python-level call.
@@ -161,7 +169,9 @@ def facts_from(request: DeclineRequest) -> Facts:
         request.reason.detail,  # detail
         preferred.title if preferred else None,  # preferred_role
         preferred.note if preferred else None,  # preferred_role_note
-        spoken_datetime(request.interview_at) if request.interview_at else None,  # interview_when
+        spoken_datetime(request.interview_at, british=british)  # interview_when
+        if request.interview_at
+        else None,
         referral is not None,  # referral_offered
         referral is not None and referral.timing is ReferralTiming.now,  # referral_now
         referral is not None and referral.timing is ReferralTiming.later,  # referral_later
@@ -174,4 +184,5 @@ def facts_from(request: DeclineRequest) -> Facts:
         relationship.common_ground,  # common_ground
         relationship.company_news,  # company_news
         request.role.lower().endswith(_ROLE_NOUNS),  # role_ends_with_noun
+        british,  # british_english
     )

@@ -1,7 +1,7 @@
 """Every channel, for every stage, reason and tone, composed and stored through the HTTP API."""
 
 import itertools
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -103,3 +103,64 @@ async def test_the_html_email_is_marked_with_the_requests_locale(
     html = decline["messages"]["email"]["html"]
     assert html.startswith(f'<!DOCTYPE html>\n<html lang="{tag}">\n'), html[:80]
     assert html.count("lang=") == 1
+
+
+def every_text(value: Any) -> str:
+    """Every string in a composed decline's messages and guidance, one per line."""
+    if isinstance(value, str):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return "\n".join(every_text(item) for item in items)
+
+
+BRITISH = ("realised", "apologise", "cancelling")
+AMERICAN = ("realized", "apologize", "canceling")
+
+
+@pytest.mark.parametrize(
+    ("locale", "spelled", "never", "when"),
+    [
+        ("en", AMERICAN, BRITISH, "Tuesday, December 1 at 3:00 PM"),
+        ("en-US", AMERICAN, BRITISH, "Tuesday, December 1 at 3:00 PM"),
+        ("en-CA", AMERICAN, BRITISH, "Tuesday, December 1 at 3:00 PM"),
+        ("en-GB", BRITISH, AMERICAN, "Tuesday 1 December at 3:00 pm"),
+        ("en-AU", BRITISH, AMERICAN, "Tuesday 1 December at 3:00 pm"),
+    ],
+)
+async def test_spelling_and_dates_follow_the_locale(
+    client: AsyncClient,
+    pinned: None,
+    locale: str,
+    spelled: tuple[str, ...],
+    never: tuple[str, ...],
+    when: str,
+) -> None:
+    seen: set[str] = set()
+    # Each variant word appears somewhere in this spread: realise in two reasons' sentences,
+    # apologise once the interview has passed, cancelling when it is within a day.
+    for reason, tone, hours in itertools.product(
+        ["role_fit", "career_direction", "compensation"], list(Tone), [5, -3, 24 * 6]
+    ):
+        interview_at = (PINNED_NOW + timedelta(hours=hours)).astimezone(
+            timezone(timedelta(hours=-5))
+        )
+        body = decline_request(
+            stage="interview",
+            locale=locale,
+            tone=tone.value,
+            reason={"category": reason},
+            interview_at=interview_at.isoformat(),
+        )
+        response = await client.post("/v1/declines/preview", json=body)
+        assert response.status_code == 200, response.text
+        composed = response.json()
+        text = every_text([composed["messages"], composed["guidance"]]).lower()
+        seen.update(word for word in spelled if word in text)
+        assert not [word for word in never if word in text], (reason, tone, hours)
+    assert seen == set(spelled)
+    # The interview six days out, in the candidate's own way of writing a date.
+    body = decline_request(
+        stage="interview", locale=locale, interview_at="2026-12-01T15:00:00-05:00"
+    )
+    email = (await client.post("/v1/declines/preview", json=body)).json()["messages"]["email"]
+    assert f"cancel my interview on {when}." in email["text"]
