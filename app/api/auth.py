@@ -1,11 +1,14 @@
 """Bearer API keys: who is calling, and whether they are within their rate limit."""
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.errors import TooManyRequests, Unauthorized
+from app.api.presolve import PresolvableRoute
+from app.errors import TooManyRequests, Unauthorized, UnsupportedMediaType
 from app.ratelimit import STATE_KEY, RateLimiter
 from app.store import keys as key_store
 from app.store.keys import KnownKeys, Principal
@@ -61,3 +64,36 @@ def revoked(request: Request, principal: Principal) -> Unauthorized:
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 WriterDep = Annotated[Principal, Depends(authenticate_writer)]
+
+
+def _about_the_body(error: Exception) -> bool:
+    """Whether FastAPI refused the body before solving the route's dependencies (auth among
+    them): a Content-Type that is not JSON, or a body that does not parse as JSON."""
+    if isinstance(error, UnsupportedMediaType):
+        return True
+    return isinstance(error, RequestValidationError) and any(
+        item.get("type") == "json_invalid" for item in error.errors()
+    )
+
+
+class AuthenticatedRoute(PresolvableRoute):
+    """A route every caller must authenticate for, whose errors come in one order: who you
+    are (401, 429) before what you sent (415, 422), whatever is wrong with the body.
+
+    FastAPI checks the content type and parses the body before it solves dependencies, so
+    without this a caller with no key would learn about the body first. Only a request the
+    route refuses for its body pays for the key check here; every other one is as before.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def authenticated_first(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (RequestValidationError, UnsupportedMediaType) as error:
+                if _about_the_body(error):
+                    await authenticate(request, await bearer(request))
+                raise
+
+        return authenticated_first

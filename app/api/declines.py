@@ -11,9 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
 from app.api import examples
-from app.api.auth import PrincipalDep, WriterDep, authenticate_writer, bearer, revoked
+from app.api.auth import (
+    AuthenticatedRoute,
+    PrincipalDep,
+    WriterDep,
+    authenticate_writer,
+    bearer,
+    revoked,
+)
 from app.api.deps import ClockDep, EngineDep, get_clock, require_json
-from app.api.presolve import PresolvableRoute, presolved
+from app.api.presolve import presolved
 from app.compose.decline import compose, compose_fields
 from app.compose.environment import template_version
 from app.errors import DATABASE_DOWN, Conflict, InvalidInput, NotFound
@@ -36,7 +43,7 @@ router = APIRouter(
     prefix="/v1/declines",
     tags=["declines"],
     responses=examples.AUTH_ERRORS,
-    route_class=PresolvableRoute,
+    route_class=AuthenticatedRoute,
 )
 logger = logging.getLogger("gracious")
 

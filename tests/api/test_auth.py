@@ -43,6 +43,40 @@ async def test_every_v1_endpoint_needs_a_valid_key(anonymous: AsyncClient, app: 
     assert response.status_code == 401
 
 
+BAD_BODIES = [
+    ("application/json", b'{"stage": "offer",'),  # does not parse
+    ("application/json", b"\xff\xfe"),  # not UTF-8
+    ("text/plain", b"Thanks, but no."),  # not JSON at all
+    (None, b"{}"),  # no Content-Type
+]
+
+
+@pytest.mark.parametrize("path", ["/v1/declines", "/v1/declines/preview"])
+async def test_without_a_valid_key_the_body_is_never_judged(app: FastAPI, path: str) -> None:
+    """401 before 415 or 422: a caller learns it must authenticate, whatever it sent."""
+    for key in (None, "gr_live_" + "x" * 43):
+        async with http_client(app, key) as http:
+            for content_type, body in BAD_BODIES:
+                headers = {"Content-Type": content_type} if content_type else {}
+                response = await http.post(path, content=body, headers=headers)
+                assert response.status_code == 401, (key, content_type, body, response.text)
+                assert response.headers["content-type"] == "application/problem+json"
+                assert response.headers["www-authenticate"].startswith("Bearer")
+    assert await count_rows(app) == 0
+
+
+async def test_with_a_valid_key_a_bad_body_is_judged(client: AsyncClient, app: FastAPI) -> None:
+    expected = {"application/json": 422, "text/plain": 415, None: 415}
+    for content_type, body in BAD_BODIES:
+        headers = {"Content-Type": content_type} if content_type else {}
+        response = await client.post("/v1/declines", content=body, headers=headers)
+        assert response.status_code == expected[content_type], (content_type, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        if response.status_code == 422:
+            assert response.json()["errors"][0]["loc"][0] == "body"
+    assert await count_rows(app) == 0
+
+
 async def test_health_probes_stay_open(anonymous: AsyncClient) -> None:
     assert (await anonymous.get("/healthz")).json() == {"status": "ok"}
     assert (await anonymous.get("/readyz")).json() == {"status": "ready"}
