@@ -145,3 +145,14 @@ def decline_request(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def every_text(value: Any) -> list[str]:
+    """Every string in a JSON-like value (dicts, lists), in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in every_text(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in every_text(item)]
+    return []

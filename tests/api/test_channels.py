@@ -8,7 +8,7 @@ import pytest
 from httpx import AsyncClient
 
 from app.schemas import ReasonCategory, Stage, Tone
-from tests.conftest import PINNED_NOW, decline_request
+from tests.conftest import PINNED_NOW, decline_request, every_text
 
 pytestmark = pytest.mark.anyio
 ALL = {"email", "phone_script", "linkedin_note", "follow_ups"}
@@ -105,14 +105,6 @@ async def test_the_html_email_is_marked_with_the_requests_locale(
     assert html.count("lang=") == 1
 
 
-def every_text(value: Any) -> str:
-    """Every string in a composed decline's messages and guidance, one per line."""
-    if isinstance(value, str):
-        return value
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
-    return "\n".join(every_text(item) for item in items)
-
-
 BRITISH = ("realised", "apologise")
 AMERICAN = ("realized", "apologize")
 
@@ -155,7 +147,7 @@ async def test_spelling_and_dates_follow_the_locale(
         response = await client.post("/v1/declines/preview", json=body)
         assert response.status_code == 200, response.text
         composed = response.json()
-        text = every_text([composed["messages"], composed["guidance"]]).lower()
+        text = "\n".join(every_text([composed["messages"], composed["guidance"]])).lower()
         seen.update(word for word in spelled if word in text)
         assert not [word for word in never if word in text], (reason, tone, hours)
     assert seen == set(spelled)

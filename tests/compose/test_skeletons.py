@@ -33,6 +33,7 @@ from app.compose.skeleton import (
 )
 from app.schemas import SUPPORTED_LOCALES, Channel, DeclineRequest, ReasonCategory, Stage, Tone
 from tests.compose.test_channels import RICH
+from tests.conftest import every_text
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -141,16 +142,6 @@ def dumped(composition: Composition) -> dict[str, Any]:
         "messages": composition.messages.model_dump(),
         "guidance": [item.model_dump() for item in composition.guidance],
     }
-
-
-def every_text(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in every_text(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in every_text(item)]
-    return []
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
