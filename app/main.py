@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from app.api import declines, meta
+from app.api.deps import Clock, utc_now
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
 from app.config import Settings, get_settings
@@ -36,7 +37,8 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
+    """The application; `clock` is where every route reads the time (tests pin it)."""
     settings = settings or get_settings()
     # Only our own logger: uvicorn configures its loggers, and libraries keep their defaults.
     logging.getLogger("gracious").setLevel(settings.log_level.upper())
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.clock = clock
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

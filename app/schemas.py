@@ -15,7 +15,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError, to_json
 
-from app.text import Email, Line120, Line200, Line300, Line500, Phone, Rfc3339
+from app.compose.wording import advice_table, reason_table
+from app.text import Email, Line60, Line120, Line200, Line300, Line500, Phone, Rfc3339
 
 SUPPORTED_LOCALES = ("en", "en-US", "en-GB", "en-CA", "en-AU", "en-IE", "en-NZ", "en-IN")
 
@@ -26,16 +27,10 @@ class Stage(StrEnum):
     offer = "offer"
 
 
-class ReasonCategory(StrEnum):
-    accepted_other_offer = "accepted_other_offer"
-    role_fit = "role_fit"
-    career_direction = "career_direction"
-    compensation = "compensation"
-    location = "location"
-    timing = "timing"
-    company_fit = "company_fit"
-    personal = "personal"
-    other = "other"
+# The reason taxonomy is the table in templates/reasons.yaml: a row there is a category here.
+ReasonCategory = StrEnum(  # type: ignore[misc]
+    "ReasonCategory", [(category, category) for category in reason_table()]
+)
 
 
 class Tone(StrEnum):
@@ -72,6 +67,13 @@ class Recipient(Strict):
     name: Line120
     title: Line120 | None = None
     email: Email | None = None
+    address_as: Line60 | None = Field(
+        default=None,
+        description=(
+            'How the messages address them ("Jordan", "Dr Lee", "Ms Kim"); default: the first'
+            " word of `name` (with a leading title such as Dr or Ms, the title and the last word)."
+        ),
+    )
 
 
 class Reason(Strict):
@@ -157,10 +159,30 @@ class DeclineRequest(Strict):
         return [channel for channel in ALL_CHANNELS if channel in wanted]
 
 
-class EmailMessage(BaseModel):
+class EmailVariant(BaseModel):
     subject: str
     text: str
     html: str
+
+
+def _unrequested(value: object) -> bool:
+    return value is None
+
+
+# Channels that were not requested are absent, not null. A per-field rule rather than a model
+# serializer keeps the whole document on pydantic-core's fast path.
+Unrequested = Field(default=None, exclude_if=_unrequested)
+
+
+class EmailMessage(BaseModel):
+    """The stand-alone email, and with a phone script the emails to send after the call or
+    after the voicemail, which confirm what was said rather than break the news again."""
+
+    subject: str
+    text: str
+    html: str
+    after_call: EmailVariant | SkipJsonSchema[None] = Unrequested
+    after_voicemail: EmailVariant | SkipJsonSchema[None] = Unrequested
 
 
 class PhoneScript(BaseModel):
@@ -188,15 +210,6 @@ class FollowUp(BaseModel):
     text: str
 
 
-def _unrequested(value: object) -> bool:
-    return value is None
-
-
-# Channels that were not requested are absent, not null. A per-field rule rather than a model
-# serializer keeps the whole document on pydantic-core's fast path.
-Unrequested = Field(default=None, exclude_if=_unrequested)
-
-
 class Messages(BaseModel):
     email: EmailMessage
     phone_script: PhoneScript | SkipJsonSchema[None] = Unrequested
@@ -209,19 +222,8 @@ class Severity(StrEnum):
     warning = "warning"
 
 
-class GuidanceCode(StrEnum):
-    interview_imminent = "interview_imminent"
-    interview_passed = "interview_passed"
-    call_first = "call_first"
-    send_promptly = "send_promptly"
-    connect_linkedin = "connect_linkedin"
-    referral_later = "referral_later"
-    note_shortened = "note_shortened"
-    recipient_missing = "recipient_missing"
-    consider_negotiating = "consider_negotiating"
-    referral_consent = "referral_consent"
-    review_detail = "review_detail"
-    check_ins_scheduled = "check_ins_scheduled"
+# The advice is the table in templates/guidance.yaml: a row there is a code here.
+GuidanceCode = StrEnum("GuidanceCode", [(row.code, row.code) for row in advice_table()])  # type: ignore[misc]
 
 
 class Guidance(BaseModel):

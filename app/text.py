@@ -62,6 +62,9 @@ def _line(max_length: int) -> object:
 
 
 # Folding runs before the length check, so limits count what the letter will carry.
+Line60 = Annotated[
+    str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=60), _line(60)
+]
 Line120 = Annotated[
     str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=120), _line(120)
 ]

@@ -11,11 +11,27 @@ from typing import Any
 
 from app.api.examples import OFFER_EXAMPLE
 from app.compose.decline import Composition, compose
+from app.compose.environment import template_version
 from app.reasons import REASONS
-from app.schemas import DeclineRequest, Messages
+from app.schemas import Decline, DeclineRequest, Messages
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "examples.md"
+README = ROOT / "README.md"
+SAMPLE_START = "<!-- sample:start (written by make examples) -->"
+SAMPLE_END = "<!-- sample:end -->"
+# The README's curl example: what it sends, and what the service answers with the clock fixed.
+README_REQUEST: dict[str, Any] = {
+    "stage": "offer",
+    "role": "Senior Data Engineer",
+    "company": "Acme Analytics",
+    "candidate": {"name": "Ana Ruiz", "email": "ana@example.com"},
+    "recipient": {"name": "Jordan Lee", "title": "Hiring Manager"},
+    "reason": {"category": "career_direction"},
+    "preferred_role": {"title": "Engineering Manager, Data Platform"},
+    "referral": {"name": "Sam Patel", "relationship": "a former colleague"},
+    "channels": ["email"],
+}
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 LABELS = {reason.category.value: reason.label for reason in REASONS}
 
@@ -68,7 +84,7 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
             "recipient": {"name": "Dana Whitfield"},
             "reason": {"category": "compensation"},
             "referral": {},
-            "relationship": {"linkedin_connected": True},
+            "relationship": {"linkedin_connected": True, "common_ground": "customer education"},
             "tone": "formal",
         },
     ),
@@ -95,7 +111,7 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
             "role": "Marketing Manager",
             "company": "Stark & Wayne",
             "candidate": ANA,
-            "recipient": JORDAN,
+            "recipient": {**JORDAN, "address_as": "Jo"},
             "reason": {"category": "company_fit"},
             "referral": {
                 "relationship": "a former teammate",
@@ -124,6 +140,7 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
             "candidate": ANA,
             "recipient": {"name": "Jordan Lee"},
             "reason": {"category": "role_fit"},
+            "interview_at": "2026-11-26T09:30:00+00:00",
             "preferred_role": {"title": "Senior Analytics Engineer", "note": "a more senior role"},
             "referral": {
                 "name": "Riley Park",
@@ -192,10 +209,17 @@ def heading(number: int, caption: str, body: dict[str, Any]) -> str:
 def channels(messages: Messages) -> list[str]:
     """Every channel the messages hold, in the order a candidate would use them."""
     parts = [
-        "### Email",
+        "### Email (stand-alone, for when the candidate cannot call)",
         f"**Subject:** {messages.email.subject}",
         fenced(messages.email.text),
     ]
+    for caption, variant in (
+        ("after the call", messages.email.after_call),
+        ("after the voicemail", messages.email.after_voicemail),
+    ):
+        if variant is not None:
+            parts += [f"### Email {caption}", f"**Subject:** {variant.subject}"]
+            parts.append(fenced(variant.text))
     if messages.phone_script is not None:
         script = messages.phone_script
         points = "\n".join(f"- {point}" for point in script.talking_points)
@@ -247,8 +271,32 @@ def document() -> str:
     return "\n\n".join([intro, *examples]) + "\n"
 
 
+def readme_sample() -> str:
+    """The README's sample response: the real composition of README_REQUEST, with the id and
+    time as the service would print them at the fixed clock and the HTML cut short."""
+    composition = compose(DeclineRequest.model_validate(README_REQUEST), now=NOW)
+    decline = Decline(
+        id="dcl_01KB1QXW8023ZJ5N3D2X0RS0KT",
+        created_at=NOW,
+        request=DeclineRequest.model_validate(README_REQUEST),
+        messages=composition.messages,
+        guidance=composition.guidance,
+        template_version=template_version(),
+    )
+    body = json.loads(decline.model_dump_json())
+    body["messages"]["email"]["html"] = body["messages"]["email"]["html"][:120] + "…"
+    return fenced(json.dumps(body, indent=2, ensure_ascii=False), "json")
+
+
+def readme_with_sample(readme: str) -> str:
+    """The README with its sample response section written anew."""
+    start, end = readme.index(SAMPLE_START), readme.index(SAMPLE_END)
+    return f"{readme[: start + len(SAMPLE_START)]}\n{readme_sample()}\n{readme[end:]}"
+
+
 def main() -> None:
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    README.write_text(readme_with_sample(README.read_text(encoding="utf-8")), encoding="utf-8")
     OUTPUT.write_text(document(), encoding="utf-8")
     print(f"wrote {OUTPUT.relative_to(ROOT)} ({len(EXAMPLES)} examples)")
 

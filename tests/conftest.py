@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 
-from app.api.deps import get_clock
 from app.config import Settings
 from app.main import create_app
 from app.store import keys as key_store
@@ -119,9 +118,10 @@ async def anonymous(app: FastAPI) -> AsyncIterator[AsyncClient]:
 
 @pytest.fixture
 def pinned(app: FastAPI, clock: Callable[[], datetime]) -> Iterator[None]:
-    app.dependency_overrides[get_clock] = lambda: clock
+    real = app.state.clock
+    app.state.clock = clock
     yield
-    app.dependency_overrides.clear()
+    app.state.clock = real
 
 
 async def count_rows(app: FastAPI) -> int:

@@ -70,12 +70,15 @@ def _json(document: str, status_code: int = 200, headers: dict[str, str] | None 
 
 async def _common_create(request: Request) -> dict[str, Any] | None:
     """create_decline's arguments for the common request: a JSON body that is valid, a bearer
-    key, no Idempotency-Key, and no dependency overrides (tests pin the clock with one).
+    key and no Idempotency-Key.
 
     Anything else is None, for FastAPI to solve. The body is validated straight from JSON
     text, in one pass; a body that fails goes the general way, which reports it as always.
     """
-    if request.app.dependency_overrides or "idempotency-key" in request.headers:
+    if request.app.dependency_overrides:
+        # This route solves its own dependencies, so an override would be silently ignored.
+        raise RuntimeError("createDecline does not take dependency overrides; set app.state")
+    if "idempotency-key" in request.headers:
         return None
     await require_json(request)
     credentials = await bearer(request)
@@ -88,7 +91,7 @@ async def _common_create(request: Request) -> dict[str, Any] | None:
     return {
         "body": body,
         "request": request,
-        "clock": await get_clock(),
+        "clock": await get_clock(request),
         "principal": await authenticate_writer(request, credentials),
         "idempotency_key": None,
     }

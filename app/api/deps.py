@@ -20,9 +20,11 @@ def utc_now() -> datetime:
 # worker thread, and three thread hops per request showed up in the write path's profile.
 
 
-async def get_clock() -> Clock:
-    """Overridden in tests to pin time-dependent guidance."""
-    return utc_now
+async def get_clock(request: Request) -> Clock:
+    """The application's clock (create_app's `clock`): the one every route reads the time from,
+    on every path, so pinning it in a test changes nothing else."""
+    clock: Clock = request.app.state.clock
+    return clock
 
 
 async def get_engine(request: Request) -> AsyncEngine:

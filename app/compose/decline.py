@@ -20,22 +20,24 @@ class Composition:
     guidance: list[Guidance]
 
 
-# Every model of a decline validated from its fields in one call into pydantic-core, rather
-# than a call for each (a dozen or so): measurably cheaper, and the models come out the same.
+# Every model of a decline validated from its fields in one call into pydantic-core.
 _COMPOSED = TypeAdapter(tuple[Messages, list[Guidance]])
-
 
 Fields = dict[str, object]
 
 
-def compose_fields(request: DeclineRequest, *, now: datetime) -> tuple[Fields, list[Fields]]:
+def compose_fields(
+    request: DeclineRequest, *, now: datetime, accepted_company: str | None = None
+) -> tuple[Fields, list[Fields]]:
     """The messages and the advice as plain data, each key in its model's field order and the
     channels not requested left out: exactly what serialising the models would write, so the
-    write path serialises these as they are and skips building models (see compose())."""
-    facts = facts_from(request)
+    write path serialises these as they are and skips building models (see compose()).
+
+    `accepted_company` names the employer whose offer the candidate accepted, for a closeout
+    that may name it; None keeps every message silent about where they are going."""
+    facts = facts_from(request, now=now, accepted_company=accepted_company)
     channels = set(request.channels)
     note_shortened = False
-    # The HTML page says which English it is in, for screen readers and spelling checkers.
     messages: Fields = {"email": email_fields(facts, lang=request.locale)}
     if Channel.phone_script in channels:
         messages["phone_script"] = phone_script_fields(facts)
@@ -44,10 +46,21 @@ def compose_fields(request: DeclineRequest, *, now: datetime) -> tuple[Fields, l
         messages["linkedin_note"] = note
     if Channel.follow_ups in channels:
         messages["follow_ups"] = follow_up_fields(facts)
-    return messages, advice(request, facts, now=now, note_shortened=note_shortened)
+    guidance = advice(
+        facts,
+        interview_at=request.interview_at,
+        now=now,
+        linkedin_limit=request.linkedin_limit,
+        note_shortened=note_shortened,
+    )
+    return messages, guidance
 
 
-def compose(request: DeclineRequest, *, now: datetime) -> Composition:
+def compose(
+    request: DeclineRequest, *, now: datetime, accepted_company: str | None = None
+) -> Composition:
     """Compose the requested channels and the advice for the candidate; `now` is injected."""
-    messages, guidance = _COMPOSED.validate_python(compose_fields(request, now=now))
+    messages, guidance = _COMPOSED.validate_python(
+        compose_fields(request, now=now, accepted_company=accepted_company)
+    )
     return Composition(messages=messages, guidance=guidance)

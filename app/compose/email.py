@@ -1,32 +1,36 @@
-"""The email channel: a subject, a plain-text body, and the same paragraphs as a simple HTML page.
+"""The email channel: the stand-alone email and, with a phone script, the emails to send after
+the call or after the voicemail; each a subject, plain text and the same paragraphs as HTML.
 
 All wording lives in templates/email/. A body template puts each sentence on its own line and a
-blank line between paragraphs; here the lines of a paragraph are joined with single spaces, so a
-sentence left out for a missing field never leaves a gap, a doubled space or an empty paragraph.
-The HTML is rendered from those same paragraphs, so every sentence is written exactly once.
+blank line between paragraphs; the lines of a paragraph are joined with single spaces, so a
+sentence left out for a missing field never leaves a gap. The HTML is rendered from those same
+paragraphs, so every sentence is written exactly once.
 """
 
-from collections.abc import Iterator
-
 from app.compose.facts import Facts
-from app.compose.layout import SUBJECT_MAX, lines, paragraphs, shorten
+from app.compose.layout import SUBJECT_MAX, lines, paragraphs
 from app.compose.skeleton import Context, Render, Step, as_rendered, render_step
-from app.schemas import EmailMessage, Tone
+
+# The emails after a call or a voicemail exist only when the candidate is to call first.
+VARIANTS = ("standalone", "after_call", "after_voicemail")
 
 
-def compose_email(facts: Facts, *, lang: str = "en") -> EmailMessage:
-    """The decline email in the request's tone, as plain text and HTML."""
-    return EmailMessage.model_validate(email_fields(facts, lang=lang))
+def email_fields(facts: Facts, *, lang: str) -> dict[str, object]:
+    """The email, with its after-call and after-voicemail variants when there is a script."""
+    email = _email(facts, "standalone", lang)
+    if facts.has_phone_script:
+        email["after_call"] = _email(facts, "after_call", lang)
+        email["after_voicemail"] = _email(facts, "after_voicemail", lang)
+    return email
 
 
-def email_fields(facts: Facts, *, lang: str = "en") -> dict[str, object]:
-    """The fields of `compose_email()`'s email, to validate along with other models."""
-    subject = _subject(facts)
-    text, html = render_step(_EMAIL[facts.tone], facts, lang=lang, subject=subject)
+def _email(facts: Facts, variant: str, lang: str) -> dict[str, object]:
+    subject = _subject(facts, variant)
+    text, html = render_step(_BODIES[variant], facts, (subject,), lang=lang)
     return {"subject": subject, "text": text, "html": html}
 
 
-def _email(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
+def _layout(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
     body_template, signoff_template, html_template = templates
     body = paragraphs(render(body_template, context))
     signoff = lines(render(signoff_template, context))
@@ -36,39 +40,24 @@ def _email(render: Render, templates: tuple[str, ...], context: Context) -> tupl
     return text, render(html_template, page)
 
 
-_EMAIL: dict[str, Step] = {
-    tone: Step(
-        (f"email/body/{tone}.txt", "email/signoff.txt", "email/body.html"),
-        _email,
+_BODIES = {
+    variant: Step(
+        f"email:{variant}",
+        (f"email/{variant}.txt", "email/signoff.txt", "email/body.html"),
+        _layout,
         texts=("subject",),
         html=frozenset({1}),
     )
-    for tone in Tone
+    for variant in VARIANTS
 }
-_SUBJECT = Step(("email/subject.txt",), as_rendered, texts=("subject_role",))
+_SUBJECT = Step("email:subject", ("email/subject.txt",), as_rendered)
 
 
-def _subject(facts: Facts) -> str:
-    """The fullest subject that fits: role and name, then the role, a shortened role, no role."""
-
-    def subject(role: str, *, with_name: bool) -> str:
-        (rendered,) = render_step(_SUBJECT, facts, subject_role=role, with_name=with_name)
-        return " ".join(rendered.split())
-
-    fullest = subject(facts.role, with_name=True)
-    if len(fullest) <= SUBJECT_MAX:  # as most subjects do
-        return fullest
-
-    def candidates() -> Iterator[str]:
-        # Lazy: the shorter forms are rarely rendered.
-        yield subject(facts.role, with_name=False)
-        overhead = len(subject("x", with_name=False)) - 1
-        short_role = shorten(facts.role, SUBJECT_MAX - overhead)
-        if short_role:
-            yield subject(short_role, with_name=False)
-        yield subject("", with_name=True)
-
-    for line in candidates():
-        if len(line) <= SUBJECT_MAX:
-            return line
-    return subject("", with_name=False)
+def _subject(facts: Facts, variant: str) -> str:
+    """The subject with the role when it fits, else without: a title is never cut."""
+    (subject,) = render_step(_SUBJECT, facts, variant=variant, with_role=True)
+    subject = " ".join(subject.split())
+    if len(subject) <= SUBJECT_MAX:
+        return subject
+    (subject,) = render_step(_SUBJECT, facts, variant=variant, with_role=False)
+    return " ".join(subject.split())

@@ -1,22 +1,24 @@
 """The facts of a decline, derived once from the request and shared by every channel's templates.
 
-Templates receive only what the request says, pre-formatted; they never see None for a value
-they print unless they test for it first, and nothing here invents a fact.
+Facts are of two kinds, declared once, here, by their annotation. Texts (`Typed` and
+`Derived`) are what people typed, or words made from it (a first name, a spoken time):
+templates print them and test whether they are given, nothing more (environment.py enforces
+it). Everything else is what templates branch on. The branches together with which texts are
+given make a decline's *shape*; every decline of one shape is worded alike (skeleton.py).
 
-Facts are of two kinds. Texts are what people typed (and the spoken interview time): templates
-print them and test whether they are given, nothing more. Everything else (the stage, reason
-and tone, the flags, facts about a text such as how the role's title ends) is what templates
-branch on. Together with which texts are given, that is a decline's shape (see skeleton.py).
+Nothing here invents a fact: a derived text is only ever a part of what was typed, or the
+interview's own time put into words.
 """
 
+import re
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
-from itertools import repeat
-from operator import attrgetter, is_not
-from typing import Any
+from typing import Annotated, Any, get_type_hints
 
-from app.compose.layout import inline
+from markupsafe import escape
+
+from app.compose.environment import MARK, STOP_MARK
 from app.schemas import DeclineRequest, ReferralTiming
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -25,120 +27,137 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-
 # The locales whose readers write the day before the month and "realise" rather than "realize".
 BRITISH_ENGLISH = frozenset({"en-GB", "en-IE", "en-AU", "en-NZ", "en-IN"})
 
+# Within a day, say it by phone now; within two, apologise for the short notice.
+IMMINENT = timedelta(hours=24)
+SHORT_NOTICE = timedelta(hours=48)
+_WEEK = timedelta(days=6)
 
-def spoken_datetime(moment: datetime, *, british: bool = False) -> str:
-    """'Tuesday, December 1 at 3:00 PM', or 'Tuesday 1 December at 3:00 pm' in British
-    English; in the moment's own offset, independent of the OS locale."""
-    hour = moment.hour % 12 or 12
-    weekday, month = _WEEKDAYS[moment.weekday()], _MONTHS[moment.month - 1]
-    if british:
-        meridiem = "am" if moment.hour < 12 else "pm"
-        return f"{weekday} {moment.day} {month} at {hour}:{moment.minute:02d} {meridiem}"
-    meridiem = "AM" if moment.hour < 12 else "PM"
-    return f"{weekday}, {month} {moment.day} at {hour}:{moment.minute:02d} {meridiem}"
-
-
+# Courtesy titles: "Dr Jordan Lee" is addressed as "Dr Lee", never as "Dr".
+_TITLES = frozenset(
+    {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.", "prof", "prof.", "sir"}
+)
 # Titles such as "Head of Data role" already say what they are, so no noun is added after them.
-_ROLE_NOUNS = (" role", " position", " job", " opening")
+_ROLE_NOUNS = (" role", " position", " job", " opening", " internship")
 
 
-# Not frozen, though nothing changes facts once made (dataclasses.replace makes new ones): a
-# frozen dataclass sets each field through object.__setattr__, which cost more than a fifth of
-# making the facts, for every decline.
+class _Text:
+    """The annotation that makes a field a text."""
+
+
+TEXT = _Text()
+Typed = Annotated[str, TEXT]
+MaybeTyped = Annotated[str | None, TEXT]
+
+
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost more
+# than a fifth of making the facts, for every decline. Nothing changes facts once made.
 @dataclass(slots=True)
 class Facts:
+    # What templates branch on.
     stage: str
     reason: str
     tone: str
-    role: str
-    company: str
-    candidate_name: str
-    candidate_email: str | None
-    candidate_phone: str | None
-    recipient_name: str | None
-    recipient_title: str | None
-    detail: str | None
-    preferred_role: str | None
-    preferred_role_note: str | None
-    interview_when: str | None
+    british_english: bool
     referral_offered: bool
     referral_now: bool
     referral_later: bool
-    referral_name: str | None
-    referral_email: str | None
-    referral_relationship: str | None
-    referral_strengths: str | None
     keep_in_touch: bool
     linkedin_connected: bool
-    common_ground: str | None
-    company_news: str | None
     role_ends_with_noun: bool
-    british_english: bool  # the spelling the templates use (see BRITISH_ENGLISH)
-    # Derived once, for the skeletons: the texts in TEXTS order (None when not given), the
-    # shape (SHAPE in order: the facts templates branch on, then whether each text is given),
-    # and whether every text lays out inline (an empty one does not: see __post_init__).
+    # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
+    interview: str | None
+    # The channels asked for, which some messages mention (the email after a call exists only
+    # with a phone script; the guidance points at the note and the follow-ups).
+    has_phone_script: bool
+    has_linkedin_note: bool
+    has_follow_ups: bool
+    # Texts.
+    role: Typed
+    company: Typed
+    candidate_name: Typed
+    candidate_email: MaybeTyped
+    candidate_phone: MaybeTyped
+    recipient_name: MaybeTyped
+    address_as: MaybeTyped  # how they are greeted: given, or made from the name
+    recipient_title: MaybeTyped
+    detail: MaybeTyped
+    preferred_role: MaybeTyped
+    preferred_role_note: MaybeTyped
+    interview_date: MaybeTyped  # "Tuesday, December 1 at 3:00 PM"
+    interview_on: MaybeTyped  # written: "today at 3:00 PM", "on Tuesday, December 1 at 3:00 PM"
+    interview_spoken: MaybeTyped  # said: "this afternoon", "on Thursday"
+    referral_name: MaybeTyped
+    referral_first: MaybeTyped  # the referral's first name, for every mention after the first
+    referral_email: MaybeTyped
+    referral_relationship: MaybeTyped
+    referral_strengths: MaybeTyped
+    common_ground: MaybeTyped
+    common_topic: MaybeTyped  # the common ground as a topic: "our shared interest in" left off
+    company_news: MaybeTyped
+    accepted_company: MaybeTyped  # a closeout's accepted employer, only when it may be named
+    # Worked out from the above once (see __post_init__).
     texts: tuple[str | None, ...] = field(init=False, repr=False, compare=False)
     shape: tuple[object, ...] = field(init=False, repr=False, compare=False)
-    inline: bool = field(init=False, repr=False, compare=False)
-    # How each text (by its TEXTS index) ends a sentence, once a skeleton has asked: a memo of
-    # a pure function of the texts, so these facts stay what they were made as.
-    endings: dict[int, str | None] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
-    # What skeleton.py worked out for declines of this shape, shared by all of them.
     skeletons: dict[Any, Any] = field(init=False, repr=False, compare=False)
+    _escaped: tuple[str | None, ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
-        texts: tuple[str | None, ...] = _TEXTS_OF(self)
+        texts = tuple([getattr(self, name) for name in TEXTS])
+        for name, text in zip(TEXTS, texts, strict=True):
+            if text is not None and not _one_clean_line(text):
+                # Validation folds whitespace and refuses control characters in every field,
+                # so this is a field added without that validation: it must not be composed.
+                raise ValueError(f"the text {name!r} is not one clean line of text")
         self.texts = texts
-        self.shape = (*_BRANCHES_OF(self), *map(is_not, texts, repeat(None)))
-        # An empty text would be given yet print nothing, which a placeholder cannot stand for.
-        self.inline = "" not in texts and inline(tuple(filter(None, texts)))
+        self.shape = (*[getattr(self, name) for name in BRANCHES], *[t is not None for t in texts])
         self.skeletons = shape_table(self.shape)
 
-    def context(self, **extra: Any) -> dict[str, Any]:
-        # A shallow copy: every field is immutable, and asdict()'s deep copy cost more than the
-        # rendering it fed.
-        return {**{name: getattr(self, name) for name in FIELDS}, **extra}
+    def escaped(self) -> tuple[str | None, ...]:
+        """The texts escaped for HTML, worked out once for every HTML output of the decline."""
+        if self._escaped is None:
+            self._escaped = _escape_all(self.texts)
+        return self._escaped
 
 
-FIELDS = tuple(fact.name for fact in fields(Facts) if fact.init)
-TEXTS = (
-    "role",
-    "company",
-    "candidate_name",
-    "candidate_email",
-    "candidate_phone",
-    "recipient_name",
-    "recipient_title",
-    "detail",
-    "preferred_role",
-    "preferred_role_note",
-    "interview_when",
-    "referral_name",
-    "referral_email",
-    "referral_relationship",
-    "referral_strengths",
-    "common_ground",
-    "company_news",
-)
-BRANCHES = tuple(name for name in FIELDS if name not in TEXTS)
-SHAPE = (*BRANCHES, *TEXTS)
-_TEXTS_OF = attrgetter(*TEXTS)
-_BRANCHES_OF = attrgetter(*BRANCHES)
+def _escape_all(texts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    # One call into escape() for all of them, joined by a control character no text holds
+    # (Facts refuses none of them, but validation refuses every control character).
+    joined = _APART.join([text or "" for text in texts])
+    parts = str(escape(joined)).split(_APART)
+    if len(parts) != len(texts):
+        return tuple([None if text is None else str(escape(text)) for text in texts])
+    return tuple([None if text is None else part for text, part in zip(texts, parts, strict=True)])
 
 
-# Per shape, which skeleton each step of a decline uses (see skeleton.py), so that a decline
-# looks its shape up once, here, and each step then makes one small look-up; and what else is
-# worked out once per shape (the advice that applies, see guidance.py). Keyed by shape alone;
-# each entry is a few dozen references to skeletons that shapes mostly share. An entry
-# keeps its skeletons alive after the skeleton cache has let them go, so this bound is kept
-# well below that cache's: at worst a few dozen megabytes, when every decline is a new shape.
-SHAPES = 512
+_APART = "\x1f"
+
+
+def _one_clean_line(text: str) -> bool:
+    # What laying a skeleton out (splitting at line breaks, stripping lines) must not notice,
+    # and no marker a skeleton uses.
+    return (
+        bool(text)
+        and text.strip() == text
+        and "\n" not in text
+        and MARK not in text
+        and STOP_MARK not in text
+    )
+
+
+_HINTS = get_type_hints(Facts, include_extras=True)
+_INIT = tuple(fact.name for fact in fields(Facts) if fact.init)
+TEXTS = tuple(name for name in _INIT if TEXT in getattr(_HINTS[name], "__metadata__", ()))
+BRANCHES = tuple(name for name in _INIT if name not in TEXTS)
+
+# Per shape, the skeletons each step of a decline uses and the advice that applies, so that a
+# decline looks its shape up once and each step then makes one small look-up. Keyed by shape
+# alone, never by anyone's words; bounded, so a flood of new shapes costs memory once.
+SHAPES = 1024
 
 
 @lru_cache(maxsize=SHAPES)
@@ -146,43 +165,136 @@ def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
     return {}
 
 
-def facts_from(request: DeclineRequest) -> Facts:
+# How people type common ground as a phrase rather than a topic; templates say it their way.
+_SHARED = re.compile(
+    r"^(?:(?:our|a|the) )?(?:(?:shared|mutual|common) )?(?:interest|passion|love) (?:in|for|of) ",
+    re.IGNORECASE,
+)
+
+
+def topic_of(common_ground: str) -> str:
+    """'open-source data tooling' from 'our shared interest in open-source data tooling'."""
+    topic = _SHARED.sub("", common_ground, count=1)
+    return topic or common_ground
+
+
+def first_word(name: str) -> str:
+    return name.split(" ", 1)[0]
+
+
+def addressed_as(name: str) -> str:
+    """How to greet someone by default: the first word of the name, or the title and the last
+    word when the name starts with a courtesy title."""
+    words = name.split(" ")
+    if len(words) > 1 and words[0].lower() in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    return words[0]
+
+
+def written_date(moment: datetime, *, british: bool) -> str:
+    """'Tuesday, December 1 at 3:00 PM', or 'Tuesday 1 December at 3:00 pm' in British
+    English; in the moment's own offset, independent of the OS locale."""
+    return f"{_day(moment, british=british)} at {_time(moment, british=british)}"
+
+
+def _day(moment: datetime, *, british: bool) -> str:
+    weekday, month = _WEEKDAYS[moment.weekday()], _MONTHS[moment.month - 1]
+    return f"{weekday} {moment.day} {month}" if british else f"{weekday}, {month} {moment.day}"
+
+
+def _time(moment: datetime, *, british: bool) -> str:
+    hour = moment.hour % 12 or 12
+    meridiem = ("am" if british else "AM") if moment.hour < 12 else ("pm" if british else "PM")
+    return f"{hour}:{moment.minute:02d} {meridiem}"
+
+
+def _part_of_day(moment: datetime) -> str:
+    return "morning" if moment.hour < 12 else "afternoon" if moment.hour < 17 else "evening"
+
+
+def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str, str, str, str]:
+    """The interview's timing, written date, written phrase and spoken phrase, as seen on the
+    interview's own calendar (its offset) at `now`."""
+    until = moment - now
+    timing = (
+        "passed"
+        if until <= timedelta(0)
+        else "imminent"
+        if until < IMMINENT
+        else "soon"
+        if until < SHORT_NOTICE
+        else "ahead"
+    )
+    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    at = _time(moment, british=british)
+    if days == 0:
+        written, spoken = f"today at {at}", f"this {_part_of_day(moment)}"
+    elif days == 1:
+        written, spoken = f"tomorrow at {at}", f"tomorrow {_part_of_day(moment)}"
+    elif days == -1:
+        written, spoken = f"yesterday at {at}", f"yesterday {_part_of_day(moment)}"
+    elif (days > 0 and until < _WEEK) or -7 < days < 0:
+        written = f"on {written_date(moment, british=british)}"
+        spoken = f"on {_WEEKDAYS[moment.weekday()]}"
+    else:
+        written = f"on {written_date(moment, british=british)}"
+        spoken = f"on {_day(moment, british=british)}"
+    return timing, written_date(moment, british=british), written, spoken
+
+
+def facts_from(
+    request: DeclineRequest, *, now: datetime, accepted_company: str | None = None
+) -> Facts:
     recipient = request.recipient
     referral = request.referral
     preferred = request.preferred_role
     relationship = request.relationship
     british = request.locale in BRITISH_ENGLISH
-    # Positional, in the order of Facts' fields: 26 keyword arguments cost about a microsecond
-    # more, for every decline. An enum's `_value_` is its value without the `value` property's
-    # Python-level call.
+    channels = request.channels
+    timing = date = written = spoken = None
+    if request.interview_at is not None:
+        timing, date, written, spoken = interview_words(request.interview_at, now, british=british)
+    address_as = None
+    if recipient is not None:
+        address_as = recipient.address_as or addressed_as(recipient.name)
+    referral_name = referral.name if referral else None
+    # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
-        request.stage._value_,  # stage
-        request.reason.category._value_,  # reason
-        request.tone._value_,  # tone
-        request.role,  # role
-        request.company,  # company
-        request.candidate.name,  # candidate_name
-        request.candidate.email,  # candidate_email
-        request.candidate.phone,  # candidate_phone
-        recipient.name if recipient else None,  # recipient_name
-        recipient.title if recipient else None,  # recipient_title
-        request.reason.detail,  # detail
-        preferred.title if preferred else None,  # preferred_role
-        preferred.note if preferred else None,  # preferred_role_note
-        spoken_datetime(request.interview_at, british=british)  # interview_when
-        if request.interview_at
-        else None,
-        referral is not None,  # referral_offered
-        referral is not None and referral.timing is ReferralTiming.now,  # referral_now
-        referral is not None and referral.timing is ReferralTiming.later,  # referral_later
-        referral.name if referral else None,  # referral_name
-        referral.email if referral else None,  # referral_email
-        referral.relationship if referral else None,  # referral_relationship
-        referral.strengths if referral else None,  # referral_strengths
-        relationship.keep_in_touch,  # keep_in_touch
-        relationship.linkedin_connected,  # linkedin_connected
-        relationship.common_ground,  # common_ground
-        relationship.company_news,  # company_news
-        request.role.lower().endswith(_ROLE_NOUNS),  # role_ends_with_noun
-        british,  # british_english
+        request.stage._value_,
+        request.reason.category._value_,
+        request.tone._value_,
+        british,
+        referral is not None,
+        referral is not None and referral.timing is ReferralTiming.now,
+        referral is not None and referral.timing is ReferralTiming.later,
+        relationship.keep_in_touch,
+        relationship.linkedin_connected,
+        request.role.lower().endswith(_ROLE_NOUNS),
+        timing,
+        "phone_script" in channels,
+        "linkedin_note" in channels,
+        "follow_ups" in channels,
+        request.role,
+        request.company,
+        request.candidate.name,
+        request.candidate.email,
+        request.candidate.phone,
+        recipient.name if recipient else None,
+        address_as,
+        recipient.title if recipient else None,
+        request.reason.detail,
+        preferred.title if preferred else None,
+        preferred.note if preferred else None,
+        date,
+        written,
+        spoken,
+        referral_name,
+        first_word(referral_name) if referral_name else None,
+        referral.email if referral else None,
+        referral.relationship if referral else None,
+        referral.strengths if referral else None,
+        relationship.common_ground,
+        topic_of(relationship.common_ground) if relationship.common_ground else None,
+        relationship.company_news,
+        accepted_company,
     )

@@ -1,57 +1,62 @@
-"""The follow-ups: a referral sent a couple of days after the decline, and occasional check-ins.
+"""The follow-ups: a referral sent a couple of days after the decline, and check-ins later.
 
-Letter templates put one sentence a line and a blank line between paragraphs; the lines of a
-paragraph are joined here, so a sentence left out for a missing field leaves no gap behind.
+A check-in needs a reason to exist: news about the company, or something the candidate shares
+with the recipient. Each check-in is about one of them, so there are as many as there are
+reasons, two at most, and none without a person to write to. The better-fit role is not a
+reason on its own (a note that only asks about jobs is chasing), so it rides along in the last.
 """
 
-from collections.abc import Iterator
-
-from pydantic import TypeAdapter
-
 from app.compose.facts import Facts
-from app.compose.layout import SUBJECT_MAX, lines, paragraphs, shorten
+from app.compose.layout import SUBJECT_MAX, lines, paragraphs
 from app.compose.skeleton import Context, Render, Step, as_rendered, render_step
-from app.schemas import FollowUp, FollowUpKind
 
 REFERRAL_AFTER_DAYS = 2
 # A first check-in once the team has settled after the hire, another later in the year:
 # often enough to stay in mind, rarely enough never to feel like chasing.
 CHECK_IN_AFTER_DAYS = (90, 270)
-_FOLLOW_UPS = TypeAdapter(list[FollowUp])
 
 
-def compose_follow_ups(facts: Facts) -> list[FollowUp]:
-    return _FOLLOW_UPS.validate_python(follow_up_fields(facts))
+def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
+    """What each check-in is about, and whether it also mentions the better-fit role."""
+    if not facts.keep_in_touch or facts.address_as is None:
+        return []
+    hooks = [
+        hook
+        for hook, given in (("news", facts.company_news), ("common", facts.common_ground))
+        if given is not None
+    ]
+    with_preferred = facts.preferred_role is not None
+    return [(hook, with_preferred and visit == len(hooks) - 1) for visit, hook in enumerate(hooks)]
 
 
 def follow_up_fields(facts: Facts) -> list[dict[str, object]]:
-    """The fields of each of `compose_follow_ups()`'s follow-ups, to validate along with other
-    models."""
     follow_ups: list[dict[str, object]] = []
     if facts.referral_later:
-        follow_ups.append(_follow_up(facts, FollowUpKind.referral, REFERRAL_AFTER_DAYS))
-    if facts.keep_in_touch:
-        for visit, days in enumerate(CHECK_IN_AFTER_DAYS, start=1):
-            follow_ups.append(_follow_up(facts, FollowUpKind.check_in, days, visit=visit))
+        follow_ups.append(
+            _letter(facts, "referral", REFERRAL_AFTER_DAYS, hook="", visit=0, with_preferred=False)
+        )
+    for visit, (hook, with_preferred) in enumerate(check_in_hooks(facts), start=1):
+        days = CHECK_IN_AFTER_DAYS[visit - 1]
+        follow_ups.append(
+            _letter(facts, "check_in", days, hook=hook, visit=visit, with_preferred=with_preferred)
+        )
     return follow_ups
 
 
-def _follow_up(facts: Facts, kind: FollowUpKind, days: int, *, visit: int = 0) -> dict[str, object]:
-    text, fullest = render_step(
-        _LETTERS[kind],
-        facts,
-        kind=kind.value,
-        visit=visit,
-        subject_role=facts.role,
-        with_name=True,
-    )
-    subject = _subject(facts, kind, visit, fullest=" ".join(fullest.split()))
-    # The kind as its value: plain data serialises without a call back into Python per enum.
-    return {"kind": kind.value, "send_after_days": days, "subject": subject, "text": text}
+def _letter(
+    facts: Facts, kind: str, days: int, *, hook: str, visit: int, with_preferred: bool
+) -> dict[str, object]:
+    values = {"kind": kind, "hook": hook, "visit": visit, "with_preferred": with_preferred}
+    text, subject = render_step(_LETTERS[kind], facts, full=True, **values)
+    subject = " ".join(subject.split())
+    if len(subject) > SUBJECT_MAX:
+        (subject,) = render_step(_SUBJECT, facts, full=False, **values)
+        subject = " ".join(subject.split())
+    return {"kind": kind, "send_after_days": days, "subject": subject, "text": text}
 
 
-def _letter(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
-    """The letter, and its fullest subject, which most often fits (see _subject)."""
+def _layout(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    """The letter, and its fullest subject."""
     letter_template, signoff_template, subject_template = templates
     body = paragraphs(render(letter_template, context))
     signoff = lines(render(signoff_template, context))
@@ -59,45 +64,12 @@ def _letter(render: Render, templates: tuple[str, ...], context: Context) -> tup
     return text, render(subject_template, context)
 
 
-_SUBJECT = Step(("follow_ups/subject.txt",), as_rendered, texts=("subject_role",))
+_SUBJECT = Step("follow_ups:subject", ("follow_ups/subject.txt",), as_rendered)
 _LETTERS = {
     kind: Step(
-        (f"follow_ups/{kind.value}.txt", "follow_ups/signoff.txt", *_SUBJECT.templates),
-        _letter,
-        texts=_SUBJECT.texts,
+        f"follow_ups:{kind}",
+        (f"follow_ups/{kind}.txt", "follow_ups/signoff.txt", *_SUBJECT.templates),
+        _layout,
     )
-    for kind in FollowUpKind
+    for kind in ("referral", "check_in")
 }
-
-
-def _subject(facts: Facts, kind: FollowUpKind, visit: int, *, fullest: str) -> str:
-    """The fullest subject that fits: the name and role, a shortened role, no role, no name.
-
-    `fullest`, the first of them, comes rendered with the letter.
-    """
-    if len(fullest) <= SUBJECT_MAX:
-        return fullest
-
-    def subject(role: str, *, with_name: bool) -> str:
-        (rendered,) = render_step(
-            _SUBJECT, facts, kind=kind.value, visit=visit, subject_role=role, with_name=with_name
-        )
-        return " ".join(rendered.split())
-
-    def fitted(*, with_name: bool) -> Iterator[str]:
-        yield subject(facts.role, with_name=with_name)
-        overhead = len(subject("x", with_name=with_name)) - 1
-        short_role = shorten(facts.role, SUBJECT_MAX - overhead)
-        if short_role:
-            yield subject(short_role, with_name=with_name)
-
-    def candidates() -> Iterator[str]:
-        # Lazy: most subjects fit at the first try, so the shorter forms are rarely rendered.
-        yield from fitted(with_name=True)
-        yield subject("", with_name=True)
-        yield from fitted(with_name=False)
-
-    for line in candidates():
-        if len(line) <= SUBJECT_MAX:
-            return line
-    return subject("", with_name=False)

@@ -3,27 +3,16 @@
 import re
 
 from app.compose.facts import Facts
-from app.compose.skeleton import Context, Render, Step, render_step, stripped
-from app.schemas import PhoneScript, Tone
+from app.compose.layout import paragraphs
+from app.compose.skeleton import Context, Render, Step, render_step
 
 # A voicemail should run under 30 seconds; at about 150 spoken words a minute that is 75 words.
 VOICEMAIL_MAX_WORDS = 75
-# Long names and titles are dropped from the voicemail in this order until it is short enough;
-# the last resort, for names of twenty words and more, is the brief tone's fewer words.
-_DROPPED: dict[str, object] = {
-    "use_company": False,
-    "use_role": False,
-    "use_recipient": False,
-    "use_when": False,
-}
-# The first, with nothing dropped, is rendered with the script.
-_VOICEMAIL_VARIANTS: tuple[dict[str, object], ...] = (
-    {},
-    {"use_company": False},
-    {"use_company": False, "use_role": False},
-    {"use_company": False, "use_role": False, "use_recipient": False},
-    _DROPPED,
-    {**_DROPPED, "tone": "brief"},
+# The voicemail drops a long title, then the interview's time, until it is short enough.
+_VOICEMAIL_VARIANTS = (
+    {"use_role": True, "use_when": True},
+    {"use_role": False, "use_when": True},
+    {"use_role": False, "use_when": False},
 )
 _SPOKEN_WORD = re.compile(r"\S*\w\S*")
 
@@ -33,53 +22,32 @@ def spoken_words(text: str) -> int:
     return len(_SPOKEN_WORD.findall(text))
 
 
-def compose_phone_script(facts: Facts) -> PhoneScript:
-    return PhoneScript.model_validate(phone_script_fields(facts))
-
-
 def phone_script_fields(facts: Facts) -> dict[str, object]:
-    """The fields of `compose_phone_script()`'s script, to validate along with other models."""
-    text, voicemail, *points = render_step(_SCRIPT[facts.tone], facts)
-    return {
-        "text": text,
-        "talking_points": points,
-        "voicemail": _voicemail(facts, fullest=voicemail),
-    }
+    text, voicemail, *points = render_step(_SCRIPT, facts, **_VOICEMAIL_VARIANTS[0])
+    for variant in _VOICEMAIL_VARIANTS[1:]:
+        if spoken_words(voicemail) <= VOICEMAIL_MAX_WORDS:
+            break
+        (voicemail,) = render_step(_VOICEMAIL, facts, **variant)
+    return {"text": text, "talking_points": points, "voicemail": voicemail}
 
 
 def _script(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
-    """The script, the fullest voicemail (which most often fits), then the talking points."""
+    """The script (paragraphs kept apart), the fullest voicemail, then the talking points."""
     script_template, voicemail_template, points_template = templates
-    text = render(script_template, context).strip()
-    voicemail = render(voicemail_template, context).strip()
-    points = render(points_template, context).splitlines()
-    return text, voicemail, *(point.strip() for point in points if point.strip())
+    script = "\n\n".join(paragraphs(render(script_template, context)))
+    (voicemail,) = _spoken(render, (voicemail_template,), context)
+    points = [line.strip() for line in render(points_template, context).split("\n")]
+    return script, voicemail, *[point for point in points if point]
 
 
-_VOICEMAIL = Step(("phone/voicemail.txt",), stripped)
-_SCRIPT: dict[str, Step] = {
-    tone: Step(
-        (f"phone/script_{tone}.txt", *_VOICEMAIL.templates, "phone/talking_points.txt"), _script
-    )
-    for tone in Tone
-}
+def _spoken(render: Render, templates: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    """Each template as one run of speech."""
+    return tuple([" ".join(paragraphs(render(template, context))) for template in templates])
 
 
-def _voicemail(facts: Facts, *, fullest: str) -> str:
-    """The fullest voicemail within the word limit (the shortest one when none is).
-
-    `fullest`, the first variant, comes rendered with the script.
-    """
-    text = fullest
-    for variant in _VOICEMAIL_VARIANTS[1:]:
-        if _short_enough(text):
-            break
-        (text,) = render_step(_VOICEMAIL, facts, **variant)
-    return text
-
-
-def _short_enough(voicemail: str) -> bool:
-    # Every spoken word is one of the pieces between spaces, so when those are few enough the
-    # words are too, and counting them (a slow pattern) can wait for long voicemails.
-    pieces = len(voicemail.split())
-    return pieces <= VOICEMAIL_MAX_WORDS or spoken_words(voicemail) <= VOICEMAIL_MAX_WORDS
+_VOICEMAIL = Step("phone:voicemail", ("phone/voicemail.txt",), _spoken)
+_SCRIPT = Step(
+    "phone:script",
+    ("phone/script.txt", *_VOICEMAIL.templates, "phone/talking_points.txt"),
+    _script,
+)

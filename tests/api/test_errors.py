@@ -12,7 +12,6 @@ from httpx import ASGITransport, AsyncClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.api.deps import get_clock
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import count_rows, decline_request
@@ -167,11 +166,12 @@ async def test_server_error_is_500_without_a_traceback(client: AsyncClient, app:
     def broken_clock() -> Any:
         raise RuntimeError("secret internal detail")
 
-    app.dependency_overrides[get_clock] = lambda: broken_clock
+    real = app.state.clock
+    app.state.clock = broken_clock
     try:
         response = await client.post("/v1/declines", json=decline_request())
     finally:
-        app.dependency_overrides.clear()
+        app.state.clock = real
     problem = _is_problem(response, 500)
     assert "secret" not in response.text
     assert "Traceback" not in response.text

@@ -65,17 +65,16 @@ async def test_key_length_is_bounded(client: AsyncClient, app: FastAPI) -> None:
 
 
 async def test_a_failed_request_frees_its_key(client: AsyncClient, app: FastAPI) -> None:
-    from app.api.deps import get_clock
-
     def broken() -> None:
         raise RuntimeError("boom")
 
-    app.dependency_overrides[get_clock] = lambda: broken
+    real = app.state.clock
+    app.state.clock = broken
     headers = {"Idempotency-Key": "after-failure"}
     try:
         failed = await client.post("/v1/declines", json=decline_request(), headers=headers)
     finally:
-        app.dependency_overrides.clear()
+        app.state.clock = real
     assert failed.status_code == 500
     retried = await client.post("/v1/declines", json=decline_request(), headers=headers)
     assert retried.status_code == 201

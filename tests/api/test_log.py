@@ -8,7 +8,6 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from app.api.deps import get_clock
 from tests.conftest import decline_request
 
 pytestmark = pytest.mark.anyio
@@ -26,7 +25,8 @@ def _at(decline: dict[str, Any]) -> datetime:
 async def _seed(client: AsyncClient, app: FastAPI, count: int) -> list[dict[str, Any]]:
     """Store `count` varied declines, one minute apart, and return them oldest first."""
     ticks = itertools.count()
-    app.dependency_overrides[get_clock] = lambda: lambda: START + timedelta(minutes=next(ticks))
+    real = app.state.clock
+    app.state.clock = lambda: START + timedelta(minutes=next(ticks))
     created = []
     for index in range(count):
         body = decline_request(
@@ -40,7 +40,7 @@ async def _seed(client: AsyncClient, app: FastAPI, count: int) -> list[dict[str,
         response = await client.post("/v1/declines", json=body)
         assert response.status_code == 201, response.text
         created.append(response.json())
-    app.dependency_overrides.clear()
+    app.state.clock = real
     return created
 
 

@@ -1,8 +1,8 @@
 """Creating a decline answers the same whichever way its arguments are solved.
 
 The common request (JSON, a bearer key, a valid body, no Idempotency-Key) skips FastAPI's
-general solving (app/api/presolve.py); everything else takes it. Any dependency override turns
-the shortcut off, which is how these tests get the general path's answer to compare with.
+general solving (app/api/presolve.py); everything else takes it. These tests get the general
+path's answer to compare with by giving the endpoint a solver that declines every request.
 """
 
 import json
@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.dependencies import utils as fastapi_solving
 from httpx import AsyncClient, Response
 
-from app.api.deps import get_clock
+from app.api import declines
 from tests.conftest import count_rows, decline_request
 
 pytestmark = pytest.mark.anyio
@@ -55,6 +55,23 @@ async def _post(client: AsyncClient, headers: dict[str, str | None], body: str |
     return await client.send(request)
 
 
+async def _general(
+    client: AsyncClient, headers: dict[str, str | None], body: str | bytes
+) -> Response:
+    """The answer FastAPI's general solving gives."""
+
+    async def decline_every_request(request: object) -> None:
+        return None
+
+    endpoint = declines.create_decline
+    solver = endpoint.__presolver__  # type: ignore[attr-defined]
+    endpoint.__presolver__ = decline_every_request  # type: ignore[attr-defined]
+    try:
+        return await _post(client, headers, body)
+    finally:
+        endpoint.__presolver__ = solver  # type: ignore[attr-defined]
+
+
 def _comparable(response: Response) -> dict[str, Any]:
     """What a caller sees, minus what differs between any two creations (id, time)."""
     body = response.json()
@@ -79,11 +96,7 @@ async def test_the_shortcut_answers_as_the_general_path_does(
 ) -> None:
     shortcut = await _post(client, headers, body)
     stored = await count_rows(app)
-    app.dependency_overrides[get_clock] = get_clock  # any override: the general path
-    try:
-        general = await _post(client, headers, body)
-    finally:
-        app.dependency_overrides.clear()
+    general = await _general(client, headers, body)
     assert _comparable(shortcut) == _comparable(general), case
     assert await count_rows(app) == 2 * stored
 

@@ -9,7 +9,7 @@ from app import ids
 from app.compose.decline import compose, compose_fields
 from app.compose.environment import template_version
 from app.schemas import Decline, DeclineRequest, decline_document
-from tests.compose.test_skeletons import NOW, requests
+from tests.compose.strategies import NOW, requests
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)

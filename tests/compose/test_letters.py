@@ -1,0 +1,286 @@
+"""What a career coach checks in every letter, over many generated declines.
+
+Each test is one class of fault a coach found in drafts that read like mail merge: full names
+where a person would use a first name, the same sentence in two messages one person reads,
+words the candidate never gave, seams between slots, the wrong register, no apology for short
+notice, subjects that say nothing, advice that is not true.
+"""
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from app.compose.decline import compose_fields
+from app.compose.facts import addressed_as, topic_of
+from app.compose.layout import SUBJECT_MAX
+from app.compose.phone import VOICEMAIL_MAX_WORDS, spoken_words
+from app.compose.wording import reason_table
+from app.schemas import DeclineRequest, Stage, Tone
+from tests.compose.strategies import NOW, realistic_requests
+from tests.conftest import decline_request
+
+EXAMPLES = settings(max_examples=100, deadline=None, derandomize=True)
+STOCK = [
+    "I hope this message finds you well",
+    "no need to reply",
+    "not a reflection",
+    "financial needs",
+    "scope of the",
+    "closer match",
+    "someone I trust",
+    "a colleague I trust",
+    "compare notes",
+    "hiring team,\n\nI hope",
+    "Is this a convenient moment",
+    "With your permission",
+    "shared interest in our shared",
+]
+CONTRACTABLE = re.compile(r"\b(I am|I will|I have|I would|do not|does not|is not|cannot)\b")
+SENTENCE = re.compile(r"[^.!?]+[.!?]")
+
+
+def _compose(request: DeclineRequest, now: Any = NOW) -> tuple[dict[str, Any], list[Any]]:
+    messages, guidance = compose_fields(request, now=now)
+    return messages, guidance
+
+
+def _sentences(text: str, request: DeclineRequest | None = None) -> set[str]:
+    """Our sentences of a message: without its greeting and sign-off lines, and without the
+    candidate's own words, which are theirs to repeat."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    body = " ".join(line for line in lines if not line.endswith(",") and " " in line)
+    detail = request.reason.detail if request is not None else None
+    if detail:
+        body = body.replace(detail, "")
+    return {s.strip() for s in SENTENCE.findall(body) if len(s.split()) >= 5}
+
+
+def _letters(messages: dict[str, Any]) -> list[str]:
+    email = messages["email"]
+    texts = [email["text"]]
+    texts += [email[v]["text"] for v in ("after_call", "after_voicemail") if v in email]
+    if "phone_script" in messages:
+        texts += [messages["phone_script"]["text"], messages["phone_script"]["voicemail"]]
+    if "linkedin_note" in messages:
+        texts.append(messages["linkedin_note"]["text"])
+    texts += [follow_up["text"] for follow_up in messages.get("follow_ups", [])]
+    return texts
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_people_are_addressed_as_a_person_would_address_them(request: DeclineRequest) -> None:
+    messages, guidance = _compose(request)
+    recipient = request.recipient
+    if recipient is None:
+        assert messages["email"]["text"].split("\n")[0] in (
+            f"Hello {request.company} team,",
+            f"Hi {request.company} team,",
+            "Dear Hiring Team,",
+        )
+        return
+    name = recipient.address_as or addressed_as(recipient.name)
+    everything = [*_letters(messages), *(item["message"] for item in guidance)]
+    everything += messages.get("phone_script", {}).get("talking_points", [])
+    for text in everything:
+        if name != recipient.name:
+            assert recipient.name not in text, text
+    email = messages["email"]["text"]
+    assert email.split("\n")[0] in (f"Hi {name},", f"Dear {name},")
+    if request.tone is Tone.warm:
+        assert email.startswith("Hi ")  # warm emails are not letters to a stranger
+    if "phone_script" in messages:
+        script = messages["phone_script"]["text"]
+        assert script.count(name) == 1, script  # named once, at the start
+        assert script.split(",")[0].endswith(name)
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_one_person_never_reads_or_hears_the_same_sentence_twice(request: DeclineRequest) -> None:
+    messages, _ = _compose(request)
+    email = messages["email"]
+    if "phone_script" in messages:
+        call = _sentences(messages["phone_script"]["text"], request)
+        voicemail = _sentences(messages["phone_script"]["voicemail"], request)
+        for variant, heard in (("after_call", call), ("after_voicemail", voicemail)):
+            assert not _sentences(email[variant]["text"], request) & heard, variant
+        assert not _sentences(email["text"], request) & call
+    if "linkedin_note" in messages:
+        note = messages["linkedin_note"]["text"].lower()
+        assert "decline" not in note
+        assert "withdraw" not in note
+    check_ins = [f["text"] for f in messages.get("follow_ups", []) if f["kind"] == "check_in"]
+    if len(check_ins) == 2:
+        assert not _sentences(check_ins[0]) & _sentences(check_ins[1])
+    if request.preferred_role is not None:
+        asked = [text for text in _letters(messages) if request.preferred_role.title in text]
+        assert len(asked) <= 5
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_no_stock_phrases_seams_or_doubled_sign_offs(request: DeclineRequest) -> None:
+    messages, guidance = _compose(request)
+    named_referral = request.referral is not None and request.referral.name is not None
+    for text in [*_letters(messages), *(item["message"] for item in guidance)]:
+        for phrase in STOCK:
+            assert phrase.lower() not in text.lower(), (phrase, text)
+        assert not re.search(r"(All the best|Best wishes)\.\s*\n+Best", text), text
+        assert "  " not in text
+        assert " ," not in text
+        assert ".." not in text
+        assert " ." not in text
+        if named_referral:  # a named person is called by name, not "they"
+            assert not re.search(r"\b(reach them|They bring|they're happy|they'd)\b", text), text
+        for paragraph in text.split("\n\n"):
+            assert not paragraph.startswith("And "), paragraph
+        assert "None" not in text
+        assert "{" not in text
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_the_reason_is_the_candidates_or_the_tables_and_nothing_else(
+    request: DeclineRequest,
+) -> None:
+    messages, _ = _compose(request)
+    email = messages["email"]["text"]
+    detail = request.reason.detail
+    if detail is not None:
+        assert detail in email
+        if "phone_script" in messages:
+            assert detail in messages["phone_script"]["text"]
+        return
+    others = [
+        words
+        for category, row in reason_table().items()
+        if category != request.reason.category.value
+        for (channel, _, _), words in row.words.items()
+        if channel == "email" and words and "{" not in words
+    ]
+    assert not [words for words in others if words in email]
+    if request.reason.category.value == "other":
+        decision = next(p for p in email.split("\n\n") if re.search("decided to|decision to", p))
+        short_notice = "short notice" in decision
+        assert len(SENTENCE.findall(decision)) == 1 + short_notice, decision
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_timing_apologises_within_two_days_and_never_cancels_the_past(
+    request: DeclineRequest,
+) -> None:
+    messages, _ = _compose(request)
+    at = request.interview_at
+    upcoming = at is not None and at > NOW and request.stage is not Stage.offer
+    short = upcoming and at is not None and at - NOW < timedelta(hours=48)
+    texts = [messages["email"]["text"]]
+    if "phone_script" in messages:
+        texts.append(messages["phone_script"]["text"])
+    for text in texts:
+        assert ("short notice" in text) == short, text
+    everything = "\n".join(_letters(messages))
+    if not upcoming:
+        assert "the interview on" not in everything
+        assert "slot" not in everything
+        assert "cancel" not in everything.lower()
+    if "phone_script" in messages and upcoming and at is not None:
+        script = messages["phone_script"]["text"]
+        assert str(at.year) not in script  # spoken, not read out from a calendar
+        if at.date() == NOW.astimezone(at.tzinfo).date():
+            assert re.search(r"this (morning|afternoon|evening)", script), script
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_subjects_say_what_the_email_is_and_never_cut_a_title(request: DeclineRequest) -> None:
+    messages, _ = _compose(request)
+    email = messages["email"]
+    subjects = [email["subject"]]
+    subjects += [email[v]["subject"] for v in ("after_call", "after_voicemail") if v in email]
+    subjects += [f["subject"] for f in messages.get("follow_ups", [])]
+    for subject in subjects:
+        assert len(subject) <= SUBJECT_MAX
+        assert "…" not in subject
+        assert request.candidate.name not in subject
+    if request.stage is Stage.offer:
+        assert email["subject"].startswith("Declining")
+    else:
+        assert email["subject"].startswith("Withdrawing")
+    for follow_up in messages.get("follow_ups", []):
+        if follow_up["kind"] == "check_in":
+            assert not follow_up["subject"].startswith("Checking in")
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_check_ins_have_something_to_say_and_a_person_to_say_it_to(
+    request: DeclineRequest,
+) -> None:
+    messages, guidance = _compose(request)
+    if "follow_ups" not in messages:
+        return
+    check_ins = [f for f in messages["follow_ups"] if f["kind"] == "check_in"]
+    relationship = request.relationship
+    # What a check-in can be about; the better-fit role only rides along in the last one.
+    hooks = [hook for hook in (relationship.company_news, relationship.common_ground) if hook]
+    if request.recipient is None or not relationship.keep_in_touch:
+        assert check_ins == []
+        return
+    assert len(check_ins) == min(2, len(hooks))
+    for check_in, hook in zip(check_ins, hooks, strict=False):
+        assert topic_of(hook) in check_in["text"]
+    if check_ins and request.preferred_role is not None:
+        assert request.preferred_role.title in check_ins[-1]["text"]
+        assert all(request.preferred_role.title not in c["text"] for c in check_ins[:-1])
+    codes = {item["code"] for item in guidance}
+    assert ("check_ins_need_a_reason" in codes) == (not hooks)
+
+
+@EXAMPLES
+@given(request=realistic_requests())
+def test_register_speech_and_notes(request: DeclineRequest) -> None:
+    messages, _ = _compose(request)
+    if "phone_script" in messages:
+        script = messages["phone_script"]
+        for spoken in (script["text"], script["voicemail"]):
+            assert not CONTRACTABLE.search(spoken), spoken  # people talk in contractions
+        assert spoken_words(script["voicemail"]) <= VOICEMAIL_MAX_WORDS
+    if "linkedin_note" in messages:
+        note = messages["linkedin_note"]
+        assert note["length"] == len(note["text"]) <= note["limit"]
+        assert not note["text"].rstrip(".!").endswith(request.candidate.name)  # no sign-off
+        assert "regards" not in note["text"].lower()
+    if request.tone is Tone.formal:
+        ours = messages["email"]["text"].replace(request.reason.detail or "\0", "")
+        assert not re.search(r"\b(I'm|I've|I'd|I'll|don't|isn't|won't)\b", ours), ours
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_the_emails_after_a_call_or_voicemail_say_so(stage: Stage) -> None:
+    request = DeclineRequest.model_validate(decline_request(stage=stage.value))
+    messages, _ = _compose(request)
+    email = messages["email"]
+    assert re.search("call|phone", email["after_call"]["text"].split("\n\n")[1])
+    assert "voicemail" in email["after_voicemail"]["text"].split("\n\n")[1]
+    assert email["after_call"]["subject"].startswith("Confirming our call")
+    without = DeclineRequest.model_validate(decline_request(channels=["email"]))
+    assert "after_call" not in _compose(without)[0]["email"]
+
+
+def test_advice_is_true_about_where_the_detail_appears() -> None:
+    body = decline_request(channels=["email"])
+    _, guidance = _compose(DeclineRequest.model_validate(body))
+    review = next(item["message"] for item in guidance if item["code"] == "review_detail")
+    assert "phone script" not in review
+    assert "every message" not in review
+    codes = [item["code"] for item in guidance]
+    soon = (NOW + timedelta(hours=3)).isoformat()
+    imminent = DeclineRequest.model_validate(decline_request(stage="interview", interview_at=soon))
+    codes = [item["code"] for item in _compose(imminent)[1]]
+    assert codes[0] == "interview_imminent"
+    assert "call_first" not in codes  # the warning already says to call
