@@ -3,21 +3,17 @@
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import fastapi_offline
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
-from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from app import logs
 from app.api import declines, meta
 from app.api import metrics as metrics_api
+from app.api.docs import mount_docs
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
 from app.config import Settings, get_settings
@@ -28,11 +24,6 @@ from app.observe import RequestObserver
 from app.ratelimit import RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
-
-# Swagger UI and ReDoc assets come from the fastapi-offline package, so the docs console works
-# on a network with no CDN access.
-DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
-ASSETS_URL = "/docs-assets"
 
 DESCRIPTION = (
     "Gracious composes ready-to-send decline messages for job candidates (email, phone "
@@ -122,40 +113,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
-    _mount_docs(app)
+    mount_docs(app)
     install_openapi(app)
     return app
 
 
 def _with_head(methods: set[str]) -> set[str]:
     return methods | {"HEAD"} if "GET" in methods else methods
-
-
-def _mount_docs(app: FastAPI) -> None:
-    app.mount(ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(
-            openapi_url=f"{root}/openapi.json",
-            title="Gracious API",
-            swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"persistAuthorization": True},
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        return get_redoc_html(
-            openapi_url=f"{root}/openapi.json",
-            title="Gracious API",
-            redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
-        )
 
 
 app = create_app()

@@ -260,7 +260,11 @@ def _filter_text(value: str | None, name: str) -> str | None:
     "",
     response_model=DeclinePage,
     operation_id="listDeclines",
-    responses={**examples.VALIDATION, **examples.UNAVAILABLE},
+    responses={
+        200: {"headers": {"Link": examples.LINK_HEADER}},
+        **examples.QUERY_VALIDATION,
+        **examples.UNAVAILABLE,
+    },
 )
 async def list_declines(
     request: Request,
