@@ -6,6 +6,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from app.observe import current_request_id
+
 # The fields a record may carry through `extra=`; only these reach the line, so nothing a
 # caller attaches by accident (a request body, a query) can leak into the log.
 FIELDS = ("request_id", "tenant_id", "method", "route", "status", "duration_ms")
@@ -45,6 +47,13 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+def _with_request_id(record: logging.LogRecord) -> bool:
+    # Any line written while a request is handled (a database warning, a traceback) names it.
+    if not hasattr(record, "request_id") and (request_id := current_request_id()) is not None:
+        record.request_id = request_id
+    return True
+
+
 def configure(level: str, log_format: str) -> None:
     """Give the `gracious` logger one handler on stderr; calling again replaces it."""
     logger = logging.getLogger("gracious")
@@ -54,6 +63,7 @@ def configure(level: str, log_format: str) -> None:
             logger.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(_HANDLER_NAME)
+    handler.addFilter(_with_request_id)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     logger.addHandler(handler)
     # Our handler writes the line; the root logger (if anything configured it) need not.

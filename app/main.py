@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
@@ -16,6 +15,7 @@ from app.api import metrics as metrics_api
 from app.api.docs import mount_docs
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
+from app.compression import GzipWhenAsked
 from app.config import Settings, get_settings
 from app.db import create_engine
 from app.errors import install_handlers
@@ -30,8 +30,6 @@ DESCRIPTION = (
     "script, LinkedIn note, follow-ups) that follow sound career advice, stores each decline, "
     "and keeps a searchable log. Errors are RFC 9457 problem+json."
 )
-# Responses smaller than this go out as they are: compressing them saves less than it costs.
-GZIP_MIN_BYTES = 1024
 # Headers a browser script may read from a cross-origin response.
 EXPOSED_HEADERS = [
     "Location",
@@ -88,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
+    app.add_middleware(GzipWhenAsked)
     if settings.cors_origin_list:
         # Added last, so it is outermost: refusals (413, 429) carry the CORS headers too.
         app.add_middleware(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient
 
 from app.config import Settings
 from app.main import create_app
@@ -24,6 +25,7 @@ class _Lines(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         [ours] = [h for h in logging.getLogger("gracious").handlers if h.get_name() == "gracious"]
         assert ours.formatter is not None
+        ours.filter(record)  # what our handler adds to a record before it formats it
         formatter = ours.formatter
         self.lines.append(formatter.format(record))
 
@@ -73,3 +75,19 @@ async def test_text_lines_are_key_value_pairs(database_url: str, lines: list[str
     assert "route=/healthz status=200 " in line
     assert "tenant_id=- " in line
     assert "duration_ms=" in line
+
+
+async def test_other_lines_written_during_a_request_name_it(
+    lines: list[str],
+) -> None:
+    url = "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"
+    app = create_app(Settings(database_url=url, log_format="json", db_timeout_seconds=2))
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app, raise_app_exceptions=False)
+        async with AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/readyz", headers={"X-Request-Id": "outage-1"})
+    assert response.status_code == 503
+    entries = [json.loads(line) for line in lines]
+    warning = [entry for entry in entries if entry["level"] == "warning"]
+    assert warning, entries
+    assert warning[0]["request_id"] == "outage-1"
