@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
     PORT=8000 \
     MIGRATE_ON_START=1 \
+    LOG_FORMAT=json \
     DATABASE_URL=sqlite+aiosqlite:////data/gracious.db
 
 RUN useradd --create-home --uid 10001 gracious \
@@ -30,4 +31,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
 
 # Migrations take a PostgreSQL advisory lock, so replicas starting together migrate once.
 # exec hands PID 1 to uvicorn, which then receives SIGTERM and drains in-flight requests.
-CMD ["sh", "-c", "if [ \"$MIGRATE_ON_START\" = 1 ]; then alembic upgrade head; fi && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --proxy-headers --forwarded-allow-ips='*' --timeout-graceful-shutdown 20"]
+CMD ["sh", "-c", "if [ \"$MIGRATE_ON_START\" = 1 ]; then alembic upgrade head; fi && { gracious hint || true; } && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --proxy-headers --forwarded-allow-ips='*' --no-server-header --timeout-graceful-shutdown 20"]

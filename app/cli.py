@@ -73,6 +73,15 @@ def _bootstrap(host: str, port: str) -> Callable[[AsyncEngine], Awaitable[int]]:
     return run
 
 
+async def _hint(engine: AsyncEngine) -> int:
+    # The container runs this before it serves: its log says how to get in, never a secret.
+    if not await key_store.any_key(engine):
+        print("Gracious has no API key yet. Make the first one (its secret is shown once) with:")
+        print("    gracious keys create --tenant NAME")
+        print("in a container: docker exec -it CONTAINER gracious keys create --tenant NAME")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gracious", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -87,11 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     bootstrap = commands.add_parser("bootstrap", help="create a first key if there is none")
     bootstrap.add_argument("--host", default="127.0.0.1")
     bootstrap.add_argument("--port", default="8000")
+    commands.add_parser("hint", help="say how to make the first key, if there is none")
     args = parser.parse_args(argv)
 
     action: Callable[[AsyncEngine], Awaitable[int]]
     if args.command == "bootstrap":
         action = _bootstrap(args.host, args.port)
+    elif args.command == "hint":
+        action = _hint
     elif args.action == "create":
         action = _create(args.tenant, args.quiet)
     elif args.action == "list":

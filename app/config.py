@@ -1,8 +1,9 @@
 """Settings, read once from the environment (and an optional .env file)."""
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +40,21 @@ class Settings(BaseSettings):
         default=None, description="redis://host:port/db to share rate limits across replicas."
     )
     log_level: str = "info"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="One line per request: key=value text, or JSON objects."
+    )
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics.")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="When set, /metrics requires Authorization: Bearer <token>."
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins browsers may call from ('*' for any); none if empty.",
+    )
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,9 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import metrics
 from app.config import Settings
+from app.observe import current_request_id, new_request_id
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("gracious")
@@ -24,9 +26,10 @@ class DatabaseDown(Exception):
 
 
 class ApiError(Exception):
-    """An error the client should see; each subclass carries its status."""
+    """An error the client should see; each subclass carries its status and stable code."""
 
     status: int = 500
+    code: str = "internal_error"
 
     def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
@@ -36,10 +39,12 @@ class ApiError(Exception):
 
 class NotFound(ApiError):
     status = 404
+    code = "not_found"
 
 
 class Unauthorized(ApiError):
     status = 401
+    code = "unauthorized"
 
     def __init__(self, detail: str, *, invalid: bool = False) -> None:
         challenge = 'Bearer realm="gracious"'
@@ -50,41 +55,82 @@ class Unauthorized(ApiError):
 
 class Conflict(ApiError):
     status = 409
+    code = "conflict"
+
+
+class IdempotencyKeyInUse(Conflict):
+    code = "idempotency_key_in_use"
 
 
 class TooManyRequests(ApiError):
     status = 429
+    code = "rate_limited"
 
 
 class UnsupportedMediaType(ApiError):
     status = 415
+    code = "unsupported_media_type"
 
 
 class InvalidInput(ApiError):
     """A 422 raised by our own checks, shaped like a validation error."""
 
     status = 422
+    code = "validation_error"
 
     def __init__(self, detail: str, *, loc: Sequence[str | int]) -> None:
         super().__init__(detail)
         self.errors = [{"loc": list(loc), "msg": detail}]
 
 
-def problem(
-    status: int,
-    detail: str,
-    *,
-    headers: dict[str, str] | None = None,
-    errors: list[dict[str, Any]] | None = None,
-) -> JSONResponse:
+class IdempotencyKeyReused(InvalidInput):
+    code = "idempotency_key_reused"
+
+
+# The code of a problem raised by Starlette or FastAPI themselves, by status.
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "database_unavailable",
+}
+
+
+def problem_body(
+    status: int, detail: str, *, code: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A problem document. Its title is the reason phrase of the status line it is sent with;
+    `code` is the stable word clients branch on; `request_id` matches the X-Request-Id."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
+        "code": code or CODES.get(status, "error"),
+        "request_id": current_request_id() or new_request_id(),
     }
     if errors is not None:
         body["errors"] = errors
+    return body
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    body = problem_body(status, detail, code=code, errors=errors)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
@@ -110,8 +156,14 @@ async def _on_validation(_request: Request, error: Exception) -> JSONResponse:
 
 async def _on_api_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
+    if isinstance(error, TooManyRequests):
+        metrics.RATE_LIMIT_REJECTIONS.inc()
     return problem(
-        error.status, error.detail, headers=error.headers, errors=getattr(error, "errors", None)
+        error.status,
+        error.detail,
+        code=error.code,
+        headers=error.headers,
+        errors=getattr(error, "errors", None),
     )
 
 
@@ -154,6 +206,7 @@ def _allowed_methods(request: Request) -> set[str]:
 async def _on_database_down(request: Request, error: Exception) -> JSONResponse:
     # The error's text says which (refused, timed out, locked...); it never holds request data.
     logger.warning("database unavailable: %s: %s", type(error).__name__, error)
+    metrics.DATABASE_UNAVAILABLE.labels(type(error).__name__).inc()
     return unavailable(request)
 
 
@@ -198,4 +251,5 @@ async def _on_dbapi_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DBAPIError)
     if error.connection_invalidated:
         return await _on_database_down(request, error)
+    metrics.DATABASE_ERRORS.labels(type(error).__name__).inc()
     return await _on_unexpected(request, error)

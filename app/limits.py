@@ -4,7 +4,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_JSON
+from app.errors import PROBLEM_JSON, problem_body
 
 
 class BodySizeLimit:
@@ -25,7 +25,7 @@ class BodySizeLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
-                await _reply(send, 400, "Bad Request", "The Content-Length header is not a number.")
+                await _reply(send, 400, "The Content-Length header is not a number.")
                 return
             if int(declared) > self.max_bytes:
                 await self._too_large(send)
@@ -59,13 +59,11 @@ class BodySizeLimit:
 
     async def _too_large(self, send: Send) -> None:
         detail = f"The body is larger than {self.max_bytes} bytes."
-        await _reply(send, 413, "Content Too Large", detail)
+        await _reply(send, 413, detail)
 
 
-async def _reply(send: Send, status: int, title: str, detail: str) -> None:
-    payload = json.dumps(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    ).encode()
+async def _reply(send: Send, status: int, detail: str) -> None:
+    payload = json.dumps(problem_body(status, detail)).encode()
     await send(
         {
             "type": "http.response.start",

@@ -1,47 +1,60 @@
 """The application factory: lifespan, middleware, routers, error handlers and offline docs."""
 
 import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import fastapi_offline
-from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
-from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
+from app import logs
 from app.api import declines, meta
+from app.api import metrics as metrics_api
 from app.api.deps import Clock, utc_now
+from app.api.docs import mount_docs
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
+from app.compression import GzipWhenAsked
 from app.config import Settings, get_settings
 from app.db import create_engine
 from app.errors import install_handlers
 from app.limits import BodySizeLimit
+from app.observe import RequestObserver
 from app.ratelimit import RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
-
-# Swagger UI and ReDoc assets come from the fastapi-offline package, so the docs console works
-# on a network with no CDN access.
-DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
-ASSETS_URL = "/docs-assets"
 
 DESCRIPTION = (
     "Gracious composes ready-to-send decline messages for job candidates (email, phone "
     "script, LinkedIn note, follow-ups) that follow sound career advice, stores each decline, "
     "and keeps a searchable log. Errors are RFC 9457 problem+json."
 )
+# Headers a browser script may read from a cross-origin response.
+EXPOSED_HEADERS = [
+    "Location",
+    "Link",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Idempotent-Replayed",
+    "X-Request-Id",
+]
+
+
+class Gracious(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's ServerErrorMiddleware, so that a 500 too carries X-Request-Id,
+        # is counted and gets its log line.
+        return RequestObserver(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
     """The application; `clock` is where every route reads the time (tests pin it)."""
     settings = settings or get_settings()
     # Only our own logger: uvicorn configures its loggers, and libraries keep their defaults.
-    logging.getLogger("gracious").setLevel(settings.log_level.upper())
+    logs.configure(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             await app.state.driver.close()
             await app.state.engine.dispose()
 
-    app = FastAPI(
+    app = Gracious(
         title="Gracious",
         version="1.0.0",
         description=DESCRIPTION,
@@ -76,46 +89,38 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(GzipWhenAsked)
+    if settings.cors_origin_list:
+        # Added last, so it is outermost: refusals (413, 429) carry the CORS headers too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "HEAD", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+            expose_headers=EXPOSED_HEADERS,
+            max_age=600,
+        )
     install_handlers(app)
-    for router in (declines.router, meta.router):
+    routers = [declines.router, meta.router]
+    if settings.metrics_enabled:
+        routers.append(metrics_api.router)
+    for router in routers:
         app.include_router(router)
-    # Which methods each path accepts, so a 405 can name all of them in its Allow header.
+    # Which methods each path accepts, so a 405 can name all of them in its Allow header
+    # (HEAD wherever GET: RequestObserver serves a HEAD as its GET without the body).
     app.state.route_methods = [
-        (route.path_regex, route.methods)
-        for router in (declines.router, meta.router)
+        (route.path_regex, _with_head(route.methods or set()))
+        for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
-    _mount_docs(app)
+    mount_docs(app)
     install_openapi(app)
     return app
 
 
-def _mount_docs(app: FastAPI) -> None:
-    app.mount(ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(
-            openapi_url=f"{root}/openapi.json",
-            title="Gracious API",
-            swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"persistAuthorization": True},
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        return get_redoc_html(
-            openapi_url=f"{root}/openapi.json",
-            title="Gracious API",
-            redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
-        )
+def _with_head(methods: set[str]) -> set[str]:
+    return methods | {"HEAD"} if "GET" in methods else methods
 
 
 app = create_app()

@@ -3,7 +3,7 @@
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -54,7 +54,9 @@ class ReferralTiming(StrEnum):
 class Strict(BaseModel):
     """Unknown fields are refused so that a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid")
+    # A field with a default is optional in a request and always present in a response, so
+    # the OpenAPI document describes the two apart (DeclineRequest and DeclineRequestOutput).
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class Candidate(Strict):
@@ -287,6 +289,13 @@ class ReasonList(BaseModel):
     items: list[ReasonInfo]
 
 
+class ProblemError(BaseModel):
+    """One invalid part of a request: where it is, and what is wrong with it."""
+
+    loc: list[str | int]
+    msg: str
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
@@ -294,5 +303,15 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
+    code: str = Field(description="A stable word to branch on, e.g. `validation_error`.")
+    request_id: str = Field(description="The response's X-Request-Id, also in the log line.")
     instance: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    errors: list[ProblemError] | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]

@@ -32,6 +32,7 @@ async def _principal(
     )
     if principal is None:
         raise Unauthorized(REVOKED, invalid=True)
+    request.state.tenant_id = principal.tenant_id  # for the request's log line
     limiter: RateLimiter = request.app.state.rate_limiter
     verdict = await limiter.check(principal.key_id)
     if verdict is not None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import ids
+from app import ids, metrics
 from app.api import examples
 from app.api.auth import (
     AuthenticatedRoute,
@@ -23,7 +23,13 @@ from app.api.deps import ClockDep, EngineDep, get_clock, require_json
 from app.api.presolve import presolved
 from app.compose.decline import compose, compose_fields
 from app.compose.environment import template_version
-from app.errors import DATABASE_DOWN, Conflict, InvalidInput, NotFound
+from app.errors import (
+    DATABASE_DOWN,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+)
 from app.schemas import (
     Decline,
     DeclinePage,
@@ -145,11 +151,11 @@ async def create_decline(
                 headers["Location"] = claim.location
             return _json(claim.body or "", claim.status or 201, headers)
         if claim.state is idempotency.State.in_flight:
-            raise Conflict(
+            raise IdempotencyKeyInUse(
                 "A request with this Idempotency-Key is still being processed; retry shortly."
             )
         if claim.state is idempotency.State.mismatch:
-            raise InvalidInput(
+            raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used with a different body.",
                 loc=["header", "Idempotency-Key"],
             )
@@ -176,7 +182,8 @@ async def _store(
     """The stored document and its location; None if the key was revoked meanwhile."""
     decline_id = ids.new_id(now)
     created_at = ids.created_at(decline_id)
-    messages, guidance = compose_fields(body, now=now)
+    with metrics.COMPOSITION.time():
+        messages, guidance = compose_fields(body, now=now)
     document = decline_document(
         id=decline_id,
         created_at=created_at,
@@ -230,7 +237,8 @@ async def preview_decline(
     body: RequestBody, clock: ClockDep, _principal: PrincipalDep
 ) -> DeclinePreview:
     """Compose only; nothing is stored."""
-    composition = compose(body, now=clock())
+    with metrics.COMPOSITION.time():
+        composition = compose(body, now=clock())
     return DeclinePreview(
         request=body,
         messages=composition.messages,
@@ -255,7 +263,11 @@ def _filter_text(value: str | None, name: str) -> str | None:
     "",
     response_model=DeclinePage,
     operation_id="listDeclines",
-    responses={**examples.VALIDATION, **examples.UNAVAILABLE},
+    responses={
+        200: {"headers": {"Link": examples.LINK_HEADER}},
+        **examples.QUERY_VALIDATION,
+        **examples.UNAVAILABLE,
+    },
 )
 async def list_declines(
     request: Request,

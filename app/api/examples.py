@@ -1,10 +1,18 @@
 """Example bodies for the OpenAPI document, so the docs console shows ready-to-send requests."""
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi.openapi.models import Example
 
+from app.errors import CODES
 from app.schemas import Problem
+
+# Far in the future, so the docs console's examples never carry an interview that has passed
+# (which would change the guidance a reader sees, and then be refused as stale advice).
+FUTURE_INTERVIEW = "2099-12-01T15:00:00-05:00"
+# What a generated X-Request-Id looks like; every problem example carries one.
+REQUEST_ID = "0f8e4c2a9b7d4e61a3c5b7d9e1f20468"
 
 OFFER_EXAMPLE: dict[str, Any] = {
     "stage": "offer",
@@ -27,7 +35,7 @@ OFFER_EXAMPLE: dict[str, Any] = {
         "common_ground": "our shared interest in open-source data tooling",
         "company_news": "the launch of your real-time analytics product",
     },
-    "interview_at": "2026-12-01T15:00:00-05:00",
+    "interview_at": FUTURE_INTERVIEW,
     "tone": "warm",
     "locale": "en",
     "channels": ["email", "phone_script", "linkedin_note", "follow_ups"],
@@ -52,31 +60,65 @@ REQUEST_EXAMPLES: dict[str, Example] = {
 }
 
 
-def _problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+def problem_example(
+    status: int, detail: str, *, code: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A problem exactly as app.errors.problem_body writes it (tests/api/test_examples.py
+    compares each documented one with a live response)."""
+    return {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code or CODES[status],
+        "request_id": REQUEST_ID,
+        **extra,
+    }
+
+
+def _problem(status: int, detail: str, *, code: str | None = None, **extra: Any) -> dict[str, Any]:
     return {
         "model": Problem,  # registers the schema; openapi.py files it under problem+json
-        "description": title,
-        "content": {"application/problem+json": {"example": body}},
+        "description": HTTPStatus(status).phrase,
+        "content": {
+            "application/problem+json": {
+                "example": problem_example(status, detail, code=code, **extra)
+            }
+        },
     }
 
 
 Responses = dict[int | str, dict[str, Any]]
 
-NOT_FOUND: Responses = {404: _problem(404, "Not Found", "No decline has this id.")}
+LINK_HEADER = {
+    "description": 'The next page, `<...>; rel="next"`, whenever `next_cursor` is not null.',
+    "schema": {"type": "string"},
+}
+
+NOT_FOUND: Responses = {404: _problem(404, "No decline has this id.")}
 VALIDATION: Responses = {
     422: _problem(
         422,
-        "Unprocessable Content",
-        "Invalid role: String should have at least 1 character",
-        errors=[{"loc": ["body", "role"], "msg": "String should have at least 1 character"}],
+        "Invalid role: Value should have at least 1 item after validation, not 0",
+        errors=[
+            {
+                "loc": ["body", "role"],
+                "msg": "Value should have at least 1 item after validation, not 0",
+            }
+        ],
+    )
+}
+QUERY_VALIDATION: Responses = {
+    422: _problem(
+        422,
+        "Invalid limit: Input should be less than or equal to 100",
+        errors=[{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 100"}],
     )
 }
 UNAVAILABLE: Responses = {
     503: {
         **_problem(
             503,
-            "Service Unavailable",
             "The database is unavailable right now. Nothing was stored; please retry.",
         ),
         "headers": {
@@ -85,17 +127,16 @@ UNAVAILABLE: Responses = {
     }
 }
 BODY_ERRORS: Responses = {
-    413: _problem(413, "Content Too Large", "The body is larger than 65536 bytes."),
+    413: _problem(413, "The body is larger than 65536 bytes."),
     415: _problem(
         415,
-        "Unsupported Media Type",
         "Send the body as JSON with the header Content-Type: application/json.",
     ),
 }
 
 AUTH_ERRORS: Responses = {
     401: {
-        **_problem(401, "Unauthorized", "This API key is not valid or has been revoked."),
+        **_problem(401, "This API key is not valid or has been revoked."),
         "headers": {
             "WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}
         },
@@ -103,7 +144,6 @@ AUTH_ERRORS: Responses = {
     429: {
         **_problem(
             429,
-            "Too Many Requests",
             "This API key may make 600 requests a minute; retry in 12 seconds.",
         ),
         "headers": {
@@ -114,7 +154,7 @@ AUTH_ERRORS: Responses = {
 CONFLICT: Responses = {
     409: _problem(
         409,
-        "Conflict",
         "A request with this Idempotency-Key is still being processed; retry shortly.",
+        code="idempotency_key_in_use",
     )
 }

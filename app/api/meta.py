@@ -9,7 +9,7 @@ from app.api.auth import PrincipalDep
 from app.api.deps import EngineDep
 from app.config import Settings
 from app.reasons import REASONS
-from app.schemas import ReasonList
+from app.schemas import Health, Readiness, ReasonList
 from app.store import declines as repository
 
 router = APIRouter()
@@ -27,13 +27,19 @@ async def list_reasons(_principal: PrincipalDep) -> ReasonList:
     return ReasonList(items=REASONS)
 
 
-@router.get("/healthz", operation_id="healthz", tags=["health"])
+@router.get("/healthz", response_model=Health, operation_id="healthz", tags=["health"])
 async def healthz() -> dict[str, str]:
     """Liveness: the process is up."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="readyz", tags=["health"], responses={**examples.UNAVAILABLE})
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    operation_id="readyz",
+    tags=["health"],
+    responses={**examples.UNAVAILABLE},
+)
 async def readyz(request: Request, engine: EngineDep) -> dict[str, str]:
     """Readiness: the database answers."""
     settings: Settings = request.app.state.settings

@@ -107,6 +107,7 @@ def start(
         "--port",
         str(port),
         "--no-access-log",
+        "--no-server-header",
         "--log-level",
         "warning",
         *extra_args,

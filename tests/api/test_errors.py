@@ -151,7 +151,7 @@ async def test_oversize_body_is_413(client: AsyncClient, app: FastAPI) -> None:
 async def test_wrong_method_is_405_with_allow(client: AsyncClient) -> None:
     response = await client.put("/v1/declines")
     _is_problem(response, 405)
-    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
 
     response = await client.post("/v1/declines/dcl_01JDX2Q3M4N5P6R7S8T9V0W1XY")
     _is_problem(response, 405)

@@ -7,6 +7,9 @@ turned into real ones (values the schema itself rejects are left alone for negat
   rejecting valid data or losing a resource it had just created;
 - a cursor that is a string within the schema's length becomes a real cursor (the API rightly
   refuses one it never issued).
+
+The `plain-text` format (openapi.yaml names the rule instead of spelling out its regular
+expression) is generated as what it says: no control characters, not only spaces.
 """
 
 import hashlib
@@ -15,9 +18,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import schemathesis
+from hypothesis import strategies as st
 
 from app.ids import new_id
 from app.store.declines import InvalidCursor, decode_cursor, encode_cursor
+
+# Characters Python folds as whitespace (U+001C-U+001F, U+0085) are controls too: left out.
+PLAIN_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=40
+).filter(lambda value: value.strip() != "")
+schemathesis.openapi.format("plain-text", PLAIN_TEXT)
 
 MAX_KEY = 255  # the header's maxLength in openapi.yaml
 MAX_CURSOR = 200  # the cursor's maxLength in openapi.yaml
