@@ -67,8 +67,13 @@ class Facts:
     keep_in_touch: bool
     linkedin_connected: bool
     role_ends_with_noun: bool
+    # How the better-fit role's title reads in "a Director of Product role" (see _noun_phrase).
+    preferred_role_reads_as_one: bool
+    preferred_role_an: bool
+    preferred_role_ends_with_noun: bool
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
+    interview_today: bool  # on the interview's own calendar
     # The channels asked for, which some messages mention (the email after a call exists only
     # with a phone script; the guidance points at the note and the follow-ups).
     has_phone_script: bool
@@ -178,6 +183,27 @@ def topic_of(common_ground: str) -> str:
     return topic or common_ground
 
 
+def _reads_as_one(title: str) -> bool:
+    """Whether "a {title} role" reads naturally: no comma, bracket or slash splits the title."""
+    return bool(title) and not any(mark in title for mark in ",()/;:&|")
+
+
+_AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE
+
+
+def _takes_an(title: str) -> bool:
+    """'an' before the title, as it is said: an Engineering Manager, an SRE, a UX Designer."""
+    word = title.split(" ", 1)[0]
+    if not word:
+        return False
+    if word.isupper() and len(word) > 1:
+        return word[0] in _AN_LETTERS
+    lower = word.lower()
+    if lower.startswith(("uni", "use", "usu", "eu", "one", "once")):
+        return False
+    return lower[0] in "aeiou" or lower.startswith(("hour", "honest", "heir"))
+
+
 def first_word(name: str) -> str:
     return name.split(" ", 1)[0]
 
@@ -230,7 +256,9 @@ def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[
     if days == 0:
         written, spoken = f"today at {at}", f"this {_part_of_day(moment)}"
     elif days == 1:
-        written, spoken = f"tomorrow at {at}", f"tomorrow {_part_of_day(moment)}"
+        # Written in full: an email sent tonight may be read tomorrow, when "tomorrow" is wrong.
+        written = f"on {written_date(moment, british=british)}"
+        spoken = f"tomorrow {_part_of_day(moment)}"
     elif days == -1:
         written, spoken = f"yesterday at {at}", f"yesterday {_part_of_day(moment)}"
     elif (days > 0 and until < _WEEK) or -7 < days < 0:
@@ -252,8 +280,11 @@ def facts_from(
     british = request.locale in BRITISH_ENGLISH
     channels = request.channels
     timing = date = written = spoken = None
+    today = False
     if request.interview_at is not None:
         timing, date, written, spoken = interview_words(request.interview_at, now, british=british)
+        today = written.startswith("today")
+    title = preferred.title if preferred else ""
     address_as = None
     if recipient is not None:
         address_as = recipient.address_as or addressed_as(recipient.name)
@@ -270,7 +301,11 @@ def facts_from(
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         request.role.lower().endswith(_ROLE_NOUNS),
+        _reads_as_one(title),
+        _takes_an(title),
+        title.lower().endswith(_ROLE_NOUNS),
         timing,
+        today,
         "phone_script" in channels,
         "linkedin_note" in channels,
         "follow_ups" in channels,

@@ -27,13 +27,9 @@ def advice(
     note_shortened: bool,
 ) -> list[dict[str, object]]:
     """The advice that applies at `now`, most important first, as each item's fields."""
-    hours_left = 0
-    if facts.interview == "imminent" and interview_at is not None:
-        hours_left = round((interview_at - now) / _HOUR)
     values = {
         "note_shortened": note_shortened,
         "hooks": tuple([hook for hook, _ in check_in_hooks(facts)]),
-        "hours_left": hours_left,
         "linkedin_limit": linkedin_limit,
     }
     key = ("advice", *values.values())

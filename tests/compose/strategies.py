@@ -124,7 +124,7 @@ NAMES = [
     "Kwame Mensah",
     "Zoë Laurent",
 ]
-REFERRALS = ["Sam Patel", "Grace Hopper", "Noor Haddad"]
+REFERRALS = ["Hugo Lindqvist", "Grace Hopper", "Noor Haddad"]
 ROLES = [
     "Senior Data Engineer",
     "Product Designer",
