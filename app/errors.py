@@ -48,6 +48,10 @@ class Unauthorized(ApiError):
         super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
+class Forbidden(ApiError):
+    status = 403
+
+
 class Conflict(ApiError):
     status = 409
 

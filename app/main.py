@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from app.api import declines, meta
+from app.api import batches, closeouts, declines, export, meta, tenants
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
 from app.config import Settings, get_settings
@@ -34,6 +34,17 @@ DESCRIPTION = (
     "script, LinkedIn note, follow-ups) that follow sound career advice, stores each decline, "
     "and keeps a searchable log. Errors are RFC 9457 problem+json."
 )
+
+# Fixed paths before the templates that would also match them (/v1/declines/{decline_id}).
+ROUTERS = (
+    export.router,
+    declines.router,
+    batches.router,
+    closeouts.router,
+    tenants.router,
+    meta.router,
+)
+BULK_PATHS = frozenset({"/v1/declines/batch", "/v1/closeouts"})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,14 +83,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitHeaders)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        bulk_paths=BULK_PATHS,
+        max_bulk_bytes=settings.max_bulk_body_bytes,
+    )
     install_handlers(app)
-    for router in (declines.router, meta.router):
+    for router in ROUTERS:
         app.include_router(router)
     # Which methods each path accepts, so a 405 can name all of them in its Allow header.
     app.state.route_methods = [
         (route.path_regex, route.methods)
-        for router in (declines.router, meta.router)
+        for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
     ]

@@ -100,6 +100,11 @@ AUTH_ERRORS: Responses = {
             "WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}
         },
     },
+    403: _problem(
+        403,
+        "Forbidden",
+        "Admin keys manage tenants and keys only; use one of the tenant's keys here.",
+    ),
     429: {
         **_problem(
             429,
@@ -117,4 +122,16 @@ CONFLICT: Responses = {
         "Conflict",
         "A request with this Idempotency-Key is still being processed; retry shortly.",
     )
+}
+
+ADMIN_AUTH_ERRORS: Responses = {
+    **AUTH_ERRORS,
+    403: _problem(
+        403,
+        "Forbidden",
+        "This endpoint needs an admin key (gr_admin_...); tenant keys cannot manage tenants.",
+    ),
+}
+TENANT_CONFLICT: Responses = {
+    409: _problem(409, "Conflict", "A tenant with this id or name exists already.")
 }

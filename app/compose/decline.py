@@ -28,11 +28,16 @@ _COMPOSED = TypeAdapter(tuple[Messages, list[Guidance]])
 Fields = dict[str, object]
 
 
-def compose_fields(request: DeclineRequest, *, now: datetime) -> tuple[Fields, list[Fields]]:
+def compose_fields(
+    request: DeclineRequest, *, now: datetime, accepted_company: str | None = None
+) -> tuple[Fields, list[Fields]]:
     """The messages and the advice as plain data, each key in its model's field order and the
     channels not requested left out: exactly what serialising the models would write, so the
-    write path serialises these as they are and skips building models (see compose())."""
-    facts = facts_from(request)
+    write path serialises these as they are and skips building models (see compose()).
+
+    `accepted_company` is the employer whose offer was accepted, given only when the candidate
+    chose to name it (an offer closeout with mention_accepted); the email then says so."""
+    facts = facts_from(request, accepted_company=accepted_company)
     channels = set(request.channels)
     note_shortened = False
     # The HTML page says which English it is in, for screen readers and spelling checkers.

@@ -78,6 +78,8 @@ class Facts:
     company_news: str | None
     role_ends_with_noun: bool
     british_english: bool  # the spelling the templates use (see BRITISH_ENGLISH)
+    # The employer whose offer was accepted, only where the candidate chose to name it.
+    accepted_company: str | None
     # Derived once, for the skeletons: the texts in TEXTS order (None when not given), the
     # shape (SHAPE in order: the facts templates branch on, then whether each text is given),
     # and whether every text lays out inline (an empty one does not: see __post_init__).
@@ -125,6 +127,7 @@ TEXTS = (
     "referral_strengths",
     "common_ground",
     "company_news",
+    "accepted_company",
 )
 BRANCHES = tuple(name for name in FIELDS if name not in TEXTS)
 SHAPE = (*BRANCHES, *TEXTS)
@@ -146,7 +149,7 @@ def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
     return {}
 
 
-def facts_from(request: DeclineRequest) -> Facts:
+def facts_from(request: DeclineRequest, *, accepted_company: str | None = None) -> Facts:
     recipient = request.recipient
     referral = request.referral
     preferred = request.preferred_role
@@ -185,4 +188,5 @@ def facts_from(request: DeclineRequest) -> Facts:
         relationship.company_news,  # company_news
         request.role.lower().endswith(_ROLE_NOUNS),  # role_ends_with_noun
         british,  # british_english
+        accepted_company,  # accepted_company
     )
