@@ -1,10 +1,13 @@
 """The log in bulk: every matching decline as CSV or NDJSON; counts by reason, stage or month."""
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
 
 from app import export
 from app.api import examples
@@ -20,13 +23,27 @@ from app.text import Rfc3339
 router = APIRouter(
     tags=["declines"], responses=examples.AUTH_ERRORS, route_class=AuthenticatedRoute
 )
+logger = logging.getLogger("gracious")
+
+
+class ExportResponse(StreamingResponse):
+    """A download the client may abandon halfway: that ends it quietly, not as a server error."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            # Stopping here closes the page generator: no further page is read.
+            logger.info("export ended early: the client disconnected")
+
+
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "ndjson": "application/x-ndjson"}
 
 
 @router.get(
     "/v1/declines/export",
     operation_id="exportDeclines",
-    response_class=StreamingResponse,
+    response_class=ExportResponse,
     responses={
         200: {
             "description": "Every matching decline, newest first, one row or line each",
@@ -44,7 +61,7 @@ async def export_declines(
     engine: EngineDep,
     filters: LogFiltersDep,
     format: Annotated[Literal["csv", "ndjson"], Query(description="The file format")] = "csv",
-) -> StreamingResponse:
+) -> ExportResponse:
     """Every decline the log's filters match, streamed: CSV (RFC 4180, UTF-8) or NDJSON."""
 
     settings: Settings = request.app.state.settings
@@ -66,7 +83,7 @@ async def export_declines(
         return export.csv_lines(rows) if format == "csv" else export.ndjson_lines(rows)
 
     headers = {"Content-Disposition": f'attachment; filename="declines.{format}"'}
-    return StreamingResponse(body(), media_type=MEDIA_TYPES[format], headers=headers)
+    return ExportResponse(body(), media_type=MEDIA_TYPES[format], headers=headers)
 
 
 @router.get(

@@ -16,7 +16,9 @@ ALL_CHANNELS = ["email", "phone_script", "linkedin_note", "follow_ups"]
 
 
 def items(count: int) -> list[dict[str, Any]]:
-    return [decline_request(role=f"Role {number}", channels=ALL_CHANNELS) for number in range(count)]
+    return [
+        decline_request(role=f"Role {number}", channels=ALL_CHANNELS) for number in range(count)
+    ]
 
 
 async def test_a_batch_stores_every_decline_and_returns_them_in_order(
