@@ -4,11 +4,11 @@ What a closeout says is kept only in its declines; its guidance is worked out fr
 whenever it is shown, so erasing a decline leaves no copy of it in the closeout.
 """
 
-import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from pydantic_core import to_json
+from pydantic_core import from_json, to_json
 
 from app.schemas import DeclineRequest, Reason, ReasonCategory, Stage
 from app.schemas_scale import CloseoutRequest
@@ -43,36 +43,56 @@ def accepted_company(closeout: CloseoutRequest) -> str | None:
     return None
 
 
-def _priority(decline: dict[str, Any], position: int, now: datetime) -> tuple[int, Any, int]:
-    request = decline["request"]
-    if request.get("interview_at"):
-        interview_at = datetime.fromisoformat(request["interview_at"])
-        if interview_at >= now:
-            return (0, interview_at.timestamp(), position)  # soonest first: call those
-    if request["stage"] == Stage.offer.value:
-        return (1, 0, position)
-    return (2, 0, position)
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One decline's place in the work: what decides when to act on it, and its advice."""
+
+    decline_id: str
+    stage: str
+    interview_at: datetime | None
+    guidance: Sequence[Mapping[str, object]]
+
+
+def steps_of(documents: Sequence[str]) -> list[Step]:
+    """The steps of stored declines, from their documents."""
+    steps = []
+    for document in documents:
+        decline = from_json(document)
+        request = decline["request"]
+        interview_at = request.get("interview_at")
+        steps.append(
+            Step(
+                decline_id=decline["id"],
+                stage=request["stage"],
+                interview_at=datetime.fromisoformat(interview_at) if interview_at else None,
+                guidance=decline["guidance"],
+            )
+        )
+    return steps
+
+
+def _priority(step: Step, now: datetime) -> tuple[int, float]:
+    if step.interview_at is not None and step.interview_at >= now:
+        return (0, step.interview_at.timestamp())  # soonest first: call those
+    if step.stage == Stage.offer.value:
+        return (1, 0.0)
+    return (2, 0.0)
 
 
 def closeout_document(
-    closeout_id: str, created_at: datetime, documents: list[str], now: datetime
+    closeout_id: str,
+    created_at: datetime,
+    documents: Sequence[str],
+    steps: Sequence[Step],
+    now: datetime,
 ) -> str:
     """The Closeout as JSON: its declines as stored, in the order they were made, and every
-    decline's advice, tagged with its id, in the order to act on it."""
-    declines = [json.loads(document) for document in documents]
-    order = sorted(range(len(declines)), key=lambda i: _priority(declines[i], i, now))
+    decline's advice, tagged with its id, in the order to act on it (a stable sort, so ties
+    keep the order the applications came in)."""
+    ordered = sorted(steps, key=lambda step: _priority(step, now))
     guidance = [
-        {**advice, "decline_id": declines[i]["id"]}
-        for i in order
-        for advice in declines[i]["guidance"]
+        {**advice, "decline_id": step.decline_id} for step in ordered for advice in step.guidance
     ]
-    # Serialised as the declines' own times are, so the two always read alike.
+    # Serialised as the declines' own documents are, so times and enums read alike.
     head = to_json({"id": closeout_id, "created_at": created_at}).decode()[:-1]
-    return (
-        head
-        + ',"declines":['
-        + ",".join(documents)
-        + '],"guidance":'
-        + json.dumps(guidance, ensure_ascii=False)
-        + "}"
-    )
+    return f'{head},"declines":[{",".join(documents)}],"guidance":{to_json(guidance).decode()}}}'

@@ -3,20 +3,25 @@
 from datetime import datetime
 
 from app import ids
-from app.compose.decline import compose_fields
+from app.compose.decline import Fields, compose_fields
 from app.compose.environment import template_version
 from app.schemas import DeclineRequest, decline_document
 from app.store.declines import NewDecline
 
 
-def new_decline(
+def new_decline(request: DeclineRequest, *, now: datetime, tenant_id: str) -> NewDecline:
+    return composed_decline(request, now=now, tenant_id=tenant_id)[0]
+
+
+def composed_decline(
     request: DeclineRequest,
     *,
     now: datetime,
     tenant_id: str,
     closeout_id: str | None = None,
     accepted_company: str | None = None,
-) -> NewDecline:
+) -> tuple[NewDecline, list[Fields]]:
+    """The decline to store, and its advice as plain data (for a closeout's guidance)."""
     decline_id = ids.new_id(now)
     created_at = ids.created_at(decline_id)
     messages, guidance = compose_fields(request, now=now, accepted_company=accepted_company)
@@ -29,7 +34,7 @@ def new_decline(
         template_version=template_version(),
         closeout_id=closeout_id,
     )
-    return NewDecline(
+    decline = NewDecline(
         id=decline_id,
         tenant_id=tenant_id,
         created_at=created_at,
@@ -45,3 +50,4 @@ def new_decline(
         document=document,
         closeout_id=closeout_id,
     )
+    return decline, guidance

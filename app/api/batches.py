@@ -4,8 +4,10 @@ from fastapi import APIRouter, Request, Response
 
 from app.api import examples, idempotent
 from app.api.auth import AuthenticatedRoute, PrincipalDep, revoked
+from app.api.bulk_solver import bulk_solver
 from app.api.declines import JSON_BODY, WRITE_ERRORS, IdempotencyKey
 from app.api.deps import ClockDep, EngineDep
+from app.api.presolve import presolved
 from app.new_declines import new_decline
 from app.schemas_scale import DeclineBatch, DeclineBatchResult
 from app.store import batches
@@ -38,6 +40,7 @@ router = APIRouter(
         **examples.UNAVAILABLE,
     },
 )
+@presolved(bulk_solver(DeclineBatch))
 async def create_decline_batch(
     body: DeclineBatch,
     request: Request,

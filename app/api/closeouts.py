@@ -5,10 +5,12 @@ from fastapi import APIRouter, Request, Response
 from app import closeout, ids
 from app.api import examples, idempotent
 from app.api.auth import AuthenticatedRoute, PrincipalDep, revoked
+from app.api.bulk_solver import bulk_solver
 from app.api.declines import JSON_BODY, WRITE_ERRORS, IdempotencyKey
 from app.api.deps import ClockDep, EngineDep
+from app.api.presolve import presolved
 from app.errors import InvalidInput, NotFound
-from app.new_declines import new_decline
+from app.new_declines import composed_decline
 from app.schemas_scale import Closeout, CloseoutRequest
 from app.store import batches
 
@@ -42,6 +44,7 @@ NOT_FOUND = "No closeout has this id."
         **examples.UNAVAILABLE,
     },
 )
+@presolved(bulk_solver(CloseoutRequest))
 async def create_closeout(
     body: CloseoutRequest,
     request: Request,
@@ -71,8 +74,8 @@ async def create_closeout(
         closeout_id = ids.new_closeout_id(now)
         created_at = ids.created_at(closeout_id)
         accepted = closeout.accepted_company(body)
-        declines = [
-            new_decline(
+        made = [
+            composed_decline(
                 item,
                 now=now,
                 tenant_id=principal.tenant_id,
@@ -81,8 +84,18 @@ async def create_closeout(
             )
             for item in closeout.decline_requests(body)
         ]
+        declines = [decline for decline, _ in made]
+        steps = [
+            closeout.Step(
+                decline_id=decline.id,
+                stage=request.stage.value,
+                interview_at=request.interview_at,
+                guidance=guidance,
+            )
+            for (decline, guidance), request in zip(made, body.applications, strict=True)
+        ]
         document = closeout.closeout_document(
-            closeout_id, created_at, [decline.document for decline in declines], now
+            closeout_id, created_at, [decline.document for decline in declines], steps, now
         )
         location = f"/v1/closeouts/{closeout_id}"
         response = None
@@ -123,7 +136,7 @@ async def get_closeout(
     if documents is None:
         raise NotFound(NOT_FOUND)
     document = closeout.closeout_document(
-        closeout_id, ids.created_at(closeout_id), documents, clock()
+        closeout_id, ids.created_at(closeout_id), documents, closeout.steps_of(documents), clock()
     )
     return Response(document, media_type="application/json")
 

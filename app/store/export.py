@@ -112,15 +112,34 @@ async def export_pages(
         last_id = rows[-1][0]
 
 
-def _group_key(engine: AsyncEngine, group_by: GroupBy) -> ColumnElement[Any]:
+def _group_key(dialect: str, group_by: GroupBy) -> ColumnElement[Any]:
     c = _table.c
     if group_by == "reason":
         return c.reason
     if group_by == "stage":
         return c.stage
-    if engine.dialect.name == "postgresql":
+    if dialect == "postgresql":
         return func.to_char(func.timezone("UTC", c.created_at), "YYYY-MM")
     return func.strftime("%Y-%m", c.created_at)  # SQLite keeps UTC as offset-less text
+
+
+def counts_statement(
+    dialect: str,
+    *,
+    tenant_id: str,
+    group_by: GroupBy,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> Select[Any]:
+    """(key, count) of the tenant's declines in the time range, by key, for `dialect`."""
+    c = _table.c
+    key = _group_key(dialect, group_by).label("key")
+    conditions: list[ColumnElement[bool]] = [c.tenant_id == tenant_id]
+    if created_after:
+        conditions.append(c.created_at > created_after.astimezone(UTC))
+    if created_before:
+        conditions.append(c.created_at < created_before.astimezone(UTC))
+    return select(key, func.count()).where(*conditions).group_by(key).order_by(key)
 
 
 async def counts(
@@ -131,16 +150,15 @@ async def counts(
     created_after: datetime | None = None,
     created_before: datetime | None = None,
 ) -> list[tuple[str, int]]:
-    """(key, count) of the tenant's declines in the time range, by key; computed by the
-    database from the (tenant_id, created_at, reason, stage) index alone."""
-    c = _table.c
-    key = _group_key(engine, group_by).label("key")
-    conditions: list[ColumnElement[bool]] = [c.tenant_id == tenant_id]
-    if created_after:
-        conditions.append(c.created_at > created_after.astimezone(UTC))
-    if created_before:
-        conditions.append(c.created_at < created_before.astimezone(UTC))
-    statement = select(key, func.count()).where(*conditions).group_by(key).order_by(key)
+    """Counted by the database from the (tenant_id, created_at, reason, stage) index alone
+    (scripts/bench records the plans)."""
+    statement = counts_statement(
+        engine.dialect.name,
+        tenant_id=tenant_id,
+        group_by=group_by,
+        created_after=created_after,
+        created_before=created_before,
+    )
     async with engine.connect() as connection:
         rows = (await connection.execute(statement)).all()
     return [(str(row[0]), int(row[1])) for row in rows]
