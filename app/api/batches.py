@@ -73,7 +73,7 @@ async def create_decline_batch(
                 key=idempotency_key, status=201, location=None, body=document
             )
         stored = await batches.add_all(
-            engine,
+            request.app.state.driver,
             declines,
             tenant_id=principal.tenant_id,
             key_id=principal.key_id,

@@ -104,7 +104,7 @@ async def create_closeout(
                 key=idempotency_key, status=201, location=location, body=document
             )
         stored = await batches.add_all(
-            engine,
+            request.app.state.driver,
             declines,
             tenant_id=principal.tenant_id,
             key_id=principal.key_id,
