@@ -9,7 +9,7 @@ from app.api.bulk_solver import bulk_solver
 from app.api.declines import JSON_BODY, WRITE_ERRORS, IdempotencyKey
 from app.api.deps import ClockDep, EngineDep
 from app.api.presolve import presolved
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
 from app.new_declines import composed_decline
 from app.schemas_scale import Closeout, CloseoutRequest
 from app.store import batches
@@ -54,10 +54,6 @@ async def create_closeout(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Decline every other open application (1–50) at once, in one transaction."""
-    if body.mention_accepted and body.accepted is None:
-        raise InvalidInput(
-            "Invalid accepted: name the accepted offer to mention it", loc=["body", "accepted"]
-        )
     now = clock()
     if idempotency_key is not None:
         replay = await idempotent.replay_or_claim(

@@ -191,7 +191,5 @@ def test_cli_creates_admin_keys(database_url: str) -> None:
     key_id = created.stdout.split("Created key ")[1].split(" ")[0]
     assert secret.startswith("gr_admin_")
     assert key_id.startswith("adm_")
-    assert gracious("keys", "revoke", key_id).returncode == 0
-    assert gracious("keys", "revoke", key_id).returncode == 1
-    both = gracious("keys", "create", "--admin", "--tenant", "x")
-    assert both.returncode != 0
+    revoked = gracious("keys", "revoke", key_id)
+    assert revoked.returncode == 0, revoked.stderr

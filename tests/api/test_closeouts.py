@@ -110,7 +110,6 @@ async def test_closeout_bounds_and_rules(client: AsyncClient, app: FastAPI) -> N
     cases = [
         (closeout(applications=[]), ["body", "applications"]),
         (closeout(applications=applications() * 13), ["body", "applications"]),  # 52
-        (closeout(accepted=None, mention_accepted=True), ["body", "accepted"]),
         (closeout(mention_accepted="yes"), ["body", "mention_accepted"]),
         (closeout(reason={"category": "timing"}), ["body", "reason"]),
     ]
