@@ -154,14 +154,16 @@ async def test_revocation_over_the_api_holds_on_every_replica_at_once(
 
         assert (await admin.delete(f"/v1/keys/{made['id']}")).status_code == 204
 
+        # Replays first: a refused write makes the replica forget the key, which would hide
+        # a replay served from what it remembered.
         refused = [
-            await other.post("/v1/declines", json=decline_request()),
-            await other.post("/v1/declines/batch", json=batch),
-            await other.get("/v1/declines"),
             *[
                 await other.post(path, json=body, headers=headers)
                 for path, body, headers in replays
             ],
+            await other.post("/v1/declines/batch", json=batch),
+            await other.post("/v1/declines", json=decline_request()),
+            await other.get("/v1/declines"),
         ]
         assert [response.status_code for response in refused] == [401] * len(refused)
     assert await count_rows(app) == stored
