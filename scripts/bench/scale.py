@@ -122,7 +122,8 @@ def _stream_export(app: server.Server, key: str, figures: ScaleFigures) -> None:
         lines = 0
         while chunk := response.read(1 << 16):
             figures.export_bytes += len(chunk)
-            lines += chunk.count(b"\r\n")
+            # "\n", not "\r\n": a line end may fall across two reads (no cell holds one).
+            lines += chunk.count(b"\n")
     finally:
         figures.export_seconds = time.perf_counter() - started
         done.set()
