@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import get_settings
 from app.db import create_engine
+from app.keys import ADMIN_KEY_ID_PREFIX
 from app.store import keys as key_store
+from app.store import tenants as tenant_store
 
 
 async def _with_engine(action: Callable[[AsyncEngine], Awaitable[int]]) -> int:
@@ -20,13 +22,18 @@ async def _with_engine(action: Callable[[AsyncEngine], Awaitable[int]]) -> int:
         await engine.dispose()
 
 
-def _create(tenant: str, quiet: bool) -> Callable[[AsyncEngine], Awaitable[int]]:
+def _create(tenant: str | None, quiet: bool) -> Callable[[AsyncEngine], Awaitable[int]]:
     async def run(engine: AsyncEngine) -> int:
-        key_id, secret = await key_store.create_key(engine, tenant=tenant)
+        if tenant is None:
+            key_id, secret = await tenant_store.create_admin_key(engine)
+            whose = "an admin key (it manages tenants and keys, and reads no declines)"
+        else:
+            key_id, secret = await key_store.create_key(engine, tenant=tenant)
+            whose = f"tenant {tenant!r}"
         if quiet:
             print(secret)
         else:
-            print(f"Created key {key_id} for tenant {tenant!r}.")
+            print(f"Created key {key_id} for {whose}.")
             print(f"Secret (shown only now, store it safely): {secret}")
         return 0
 
@@ -50,7 +57,8 @@ async def _list(engine: AsyncEngine) -> int:
 
 def _revoke(key_id: str) -> Callable[[AsyncEngine], Awaitable[int]]:
     async def run(engine: AsyncEngine) -> int:
-        if await key_store.revoke_key(engine, key_id):
+        revoke = tenant_store.revoke_admin_key if key_id.startswith(ADMIN_KEY_ID_PREFIX) else None
+        if await (revoke or key_store.revoke_key)(engine, key_id):
             print(f"Revoked {key_id}; it stops working immediately.")
             return 0
         print(f"No active key with id {key_id}.", file=sys.stderr)
@@ -88,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     keys_parser = commands.add_parser("keys", help="create, list and revoke API keys")
     keys_commands = keys_parser.add_subparsers(dest="action", required=True)
     create = keys_commands.add_parser("create", help="create a key (and its tenant if new)")
-    create.add_argument("--tenant", required=True, help="the tenant's name")
+    whose = create.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--tenant", help="the tenant's name")
+    whose.add_argument(
+        "--admin", action="store_true", help="an admin key, for the tenant and key admin API"
+    )
     create.add_argument("--quiet", action="store_true", help="print only the secret")
     keys_commands.add_parser("list", help="list keys (never their secrets)")
     revoke = keys_commands.add_parser("revoke", help="revoke a key at once")

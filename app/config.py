@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_bulk_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="The body limit of batches and closeouts, which carry up to 100 requests.",
+    )
+    export_page_rows: int = Field(
+        default=1000, ge=1, le=10_000, description="Rows an export reads from the database at once."
+    )
     public_base_url: str | None = Field(
         default=None, description="Base for Location and Link headers; default: the request's."
     )

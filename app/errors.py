@@ -53,6 +53,11 @@ class Unauthorized(ApiError):
         super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+
+
 class Conflict(ApiError):
     status = 409
     code = "conflict"

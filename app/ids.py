@@ -60,3 +60,17 @@ def created_at(decline_id: str) -> datetime:
     for char in decline_id[len(PREFIX) : len(PREFIX) + 10]:
         millis = millis * 32 + _DECODE[char]
     return datetime.fromtimestamp(millis / 1000, tz=UTC)
+
+
+CLOSEOUT_PREFIX = "clo_"
+
+
+def new_closeout_id(moment: datetime) -> str:
+    """An offer closeout's id: the same kind of ULID as a decline's, prefixed `clo_`."""
+    return CLOSEOUT_PREFIX + new_id(moment).removeprefix(PREFIX)
+
+
+def is_closeout_id(value: str) -> bool:
+    return value.startswith(CLOSEOUT_PREFIX) and is_well_formed(
+        PREFIX + value.removeprefix(CLOSEOUT_PREFIX)
+    )

@@ -14,21 +14,32 @@ class BodySizeLimit:
     chunked upload is cut off as soon as it is too large, not after it has been read whole.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        bulk_paths: frozenset[str] = frozenset(),
+        max_bulk_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Batches and closeouts carry up to a hundred requests, so they get a limit of their own.
+        self.bulk_paths = bulk_paths
+        self.max_bulk_bytes = max_bulk_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.max_bulk_bytes if scope["path"] in self.bulk_paths else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
                 await _reply(send, 400, "The Content-Length header is not a number.")
                 return
-            if int(declared) > self.max_bytes:
-                await self._too_large(send)
+            if int(declared) > limit:
+                await self._too_large(send, limit)
                 return
 
         chunks: list[bytes] = []
@@ -39,8 +50,8 @@ class BodySizeLimit:
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(send)
+            if size > limit:
+                await self._too_large(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -57,8 +68,8 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        detail = f"The body is larger than {self.max_bytes} bytes."
+    async def _too_large(self, send: Send, limit: int) -> None:
+        detail = f"The body is larger than {limit} bytes."
         await _reply(send, 413, detail)
 
 

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
 from app import logs
-from app.api import declines, meta
+from app.api import batches, closeouts, declines, export, meta, tenants
 from app.api import metrics as metrics_api
 from app.api.deps import Clock, utc_now
 from app.api.docs import mount_docs
@@ -41,6 +41,17 @@ EXPOSED_HEADERS = [
     "Idempotent-Replayed",
     "X-Request-Id",
 ]
+
+# Fixed paths before the templates that would also match them (/v1/declines/{decline_id}).
+ROUTERS = (
+    export.router,
+    declines.router,
+    batches.router,
+    closeouts.router,
+    tenants.router,
+    meta.router,
+)
+BULK_PATHS = frozenset({"/v1/declines/batch", "/v1/closeouts"})
 
 
 class Gracious(FastAPI):
@@ -88,7 +99,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.state.clock = clock
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitHeaders)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        bulk_paths=BULK_PATHS,
+        max_bulk_bytes=settings.max_bulk_body_bytes,
+    )
     app.add_middleware(GzipWhenAsked)
     if settings.cors_origin_list:
         # Added last, so it is outermost: refusals (413, 429) carry the CORS headers too.
@@ -101,9 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             max_age=600,
         )
     install_handlers(app)
-    routers = [declines.router, meta.router]
-    if settings.metrics_enabled:
-        routers.append(metrics_api.router)
+    routers = [*ROUTERS, *([metrics_api.router] if settings.metrics_enabled else [])]
     for router in routers:
         app.include_router(router)
     # Which methods each path accepts, so a 405 can name all of them in its Allow header

@@ -37,6 +37,8 @@ class DeclineRow(Base):
     search_text: Mapped[str] = mapped_column(Text)
     # The whole Decline as JSON text: written once, served as is, never re-serialised.
     document: Mapped[str] = mapped_column(Text)
+    # The offer closeout this decline was made in, if any; erased with it.
+    closeout_id: Mapped[str | None] = mapped_column(String(30), index=True)
 
     # Every log query is scoped to one tenant, then filtered, then ordered by id.
     __table_args__ = (
@@ -44,6 +46,8 @@ class DeclineRow(Base):
         Index(None, "tenant_id", "stage", "id"),
         Index(None, "tenant_id", "reason", "id"),
         Index(None, "tenant_id", "company_key", "id"),
+        # Stats count by reason, stage or month over a time range: an index-only scan.
+        Index(None, "tenant_id", "created_at", "reason", "stage"),
     )
 
 
@@ -85,3 +89,28 @@ class IdempotencyRecord(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     location: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str | None] = mapped_column(Text)
+
+
+class Closeout(Base):
+    """An offer closeout: the declines made at once when a candidate accepted another offer.
+
+    Only the tie itself is kept; what it says is in its declines, so erasing one erases it all.
+    """
+
+    __tablename__ = "closeouts"
+
+    id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AdminKey(Base):
+    """A key that manages tenants and their keys, and reads nothing else; stored as a digest."""
+
+    __tablename__ = "admin_keys"
+
+    id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

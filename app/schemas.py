@@ -111,6 +111,19 @@ class Relationship(Strict):
 ALL_CHANNELS = [Channel.email, Channel.phone_script, Channel.linkedin_note, Channel.follow_ups]
 
 
+def supported_locale(value: str) -> str:
+    """The supported tag `value` names, in its canonical spelling; an error names the others."""
+    by_lower = {tag.lower(): tag for tag in SUPPORTED_LOCALES}
+    tag = by_lower.get(value.strip().replace("_", "-").lower())
+    if tag is None:
+        raise PydanticCustomError(
+            "unsupported_locale",
+            "unsupported locale; supported: {supported}",
+            {"supported": ", ".join(SUPPORTED_LOCALES)},
+        )
+    return tag
+
+
 class DeclineRequest(Strict):
     stage: Stage
     role: Line200
@@ -143,15 +156,7 @@ class DeclineRequest(Strict):
     @field_validator("locale")
     @classmethod
     def _supported_locale(cls, value: str) -> str:
-        by_lower = {tag.lower(): tag for tag in SUPPORTED_LOCALES}
-        tag = by_lower.get(value.strip().replace("_", "-").lower())
-        if tag is None:
-            raise PydanticCustomError(
-                "unsupported_locale",
-                "unsupported locale; supported: {supported}",
-                {"supported": ", ".join(SUPPORTED_LOCALES)},
-            )
-        return tag
+        return supported_locale(value)
 
     @field_validator("channels")
     @classmethod
@@ -248,6 +253,11 @@ class Decline(BaseModel):
     messages: Messages
     guidance: list[Guidance]
     template_version: str
+    closeout_id: str | SkipJsonSchema[None] = Field(
+        default=None,
+        exclude_if=_unrequested,
+        description="The offer closeout (`clo_…`) this decline was made in; absent otherwise.",
+    )
 
 
 def decline_document(
@@ -258,6 +268,7 @@ def decline_document(
     messages: Mapping[str, object],
     guidance: Sequence[Mapping[str, object]],
     template_version: str,
+    closeout_id: str | None = None,
 ) -> str:
     """A Decline as JSON, from messages and guidance already in the models' shape (as
     app.compose.decline.compose_fields makes them): the same text Decline(...).model_dump_json()
@@ -270,6 +281,8 @@ def decline_document(
         "guidance": guidance,
         "template_version": template_version,
     }
+    if closeout_id is not None:
+        document["closeout_id"] = closeout_id
     return to_json(document).decode()
 
 

@@ -7,9 +7,10 @@ from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.admin_auth import refuse_admin_key
+from app.api.limiting import enforce_rate_limit
 from app.api.presolve import PresolvableRoute
-from app.errors import TooManyRequests, Unauthorized, UnsupportedMediaType
-from app.ratelimit import STATE_KEY, RateLimiter
+from app.errors import Unauthorized, UnsupportedMediaType
 from app.store import keys as key_store
 from app.store.keys import KnownKeys, Principal
 
@@ -31,18 +32,10 @@ async def _principal(
         request.app.state.driver, credentials.credentials, known
     )
     if principal is None:
+        await refuse_admin_key(request, credentials.credentials)
         raise Unauthorized(REVOKED, invalid=True)
     request.state.tenant_id = principal.tenant_id  # for the request's log line
-    limiter: RateLimiter = request.app.state.rate_limiter
-    verdict = await limiter.check(principal.key_id)
-    if verdict is not None:
-        request.state.__setattr__(STATE_KEY, verdict.headers)
-        if not verdict.allowed:
-            raise TooManyRequests(
-                f"This API key may make {limiter.per_minute} requests a minute; "
-                f"retry in {verdict.retry_after} seconds.",
-                headers={"Retry-After": str(verdict.retry_after)},
-            )
+    await enforce_rate_limit(request, principal.key_id)
     return principal
 
 
@@ -67,7 +60,7 @@ PrincipalDep = Annotated[Principal, Depends(authenticate)]
 WriterDep = Annotated[Principal, Depends(authenticate_writer)]
 
 
-def _about_the_body(error: Exception) -> bool:
+def about_the_body(error: Exception) -> bool:
     """Whether FastAPI refused the body before solving the route's dependencies (auth among
     them): a Content-Type that is not JSON, or a body that does not parse as JSON."""
     if isinstance(error, UnsupportedMediaType):
@@ -93,7 +86,7 @@ class AuthenticatedRoute(PresolvableRoute):
             try:
                 return await handler(request)
             except (RequestValidationError, UnsupportedMediaType) as error:
-                if _about_the_body(error):
+                if about_the_body(error):
                     await authenticate(request, await bearer(request))
                 raise
 

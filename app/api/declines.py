@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from app.api.auth import (
     revoked,
 )
 from app.api.deps import ClockDep, EngineDep, get_clock, require_json
+from app.api.filters import LogFiltersDep
 from app.api.presolve import presolved
 from app.compose.decline import compose, compose_fields
 from app.compose.environment import template_version
@@ -35,15 +37,12 @@ from app.schemas import (
     DeclinePage,
     DeclinePreview,
     DeclineRequest,
-    ReasonCategory,
-    Stage,
     decline_document,
 )
 from app.store import declines as repository
 from app.store import idempotency
 from app.store.driver import Driver
 from app.store.keys import Principal
-from app.text import TEXT_PATTERN, Rfc3339, clean_line
 
 router = APIRouter(
     prefix="/v1/declines",
@@ -247,18 +246,6 @@ async def preview_decline(
     )
 
 
-def _filter_text(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        cleaned = clean_line(value)
-    except ValueError as error:  # PydanticCustomError: control characters, lone surrogates
-        raise InvalidInput(f"Invalid {name}: {error}", loc=["query", name]) from None
-    if not isinstance(cleaned, str) or not cleaned:
-        raise InvalidInput(f"Invalid {name}: must be non-empty text", loc=["query", name])
-    return cleaned
-
-
 @router.get(
     "",
     response_model=DeclinePage,
@@ -272,27 +259,7 @@ def _filter_text(value: str | None, name: str) -> str | None:
 async def list_declines(
     request: Request,
     engine: EngineDep,
-    principal: PrincipalDep,
-    stage: Stage | None = None,
-    reason: Annotated[ReasonCategory | None, Query(description="Reason category")] = None,
-    company: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            description="Case-insensitive exact match",
-            json_schema_extra={"pattern": TEXT_PATTERN},
-        ),
-    ] = None,
-    q: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            description="Substring of role, company, recipient or candidate",
-            json_schema_extra={"pattern": TEXT_PATTERN},
-        ),
-    ] = None,
-    created_after: Annotated[Rfc3339 | None, Query(description="RFC 3339")] = None,
-    created_before: Annotated[Rfc3339 | None, Query(description="RFC 3339")] = None,
+    filters: LogFiltersDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
@@ -305,20 +272,7 @@ async def list_declines(
                 "Invalid cursor: use the next_cursor value of a previous page",
                 loc=["query", "cursor"],
             ) from None
-    page = await repository.page(
-        engine,
-        repository.LogQuery(
-            tenant_id=principal.tenant_id,
-            stage=stage.value if stage else None,
-            reason=reason.value if reason else None,
-            company=_filter_text(company, "company"),
-            q=_filter_text(q, "q"),
-            created_after=created_after,
-            created_before=created_before,
-            limit=limit,
-            cursor=cursor,
-        ),
-    )
+    page = await repository.page(engine, replace(filters, limit=limit, cursor=cursor))
     next_json = "null"
     headers: dict[str, str] = {}
     if page.next_cursor:

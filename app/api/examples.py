@@ -141,6 +141,11 @@ AUTH_ERRORS: Responses = {
             "WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}
         },
     },
+    403: _problem(
+        403,
+        "Admin keys manage tenants and keys only; use one of the tenant's keys here.",
+        code="forbidden",
+    ),
     429: {
         **_problem(
             429,
@@ -157,4 +162,16 @@ CONFLICT: Responses = {
         "A request with this Idempotency-Key is still being processed; retry shortly.",
         code="idempotency_key_in_use",
     )
+}
+
+ADMIN_AUTH_ERRORS: Responses = {
+    **AUTH_ERRORS,
+    403: _problem(
+        403,
+        "This endpoint needs an admin key (gr_admin_...); tenant keys cannot manage tenants.",
+        code="forbidden",
+    ),
+}
+TENANT_CONFLICT: Responses = {
+    409: _problem(409, "A tenant with this id or name exists already.", code="conflict")
 }

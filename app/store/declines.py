@@ -37,6 +37,7 @@ class NewDecline:
     company: str
     search_fields: tuple[str | None, ...]
     document: str
+    closeout_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class LogQuery:
     q: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    closeout_id: str | None = None
     limit: int = 20
     cursor: str | None = None
 
@@ -92,19 +94,7 @@ async def add(
     A plain create is one statement, so it takes the driver's hot path; with an Idempotency-Key
     the decline and the stored response are written in one transaction on the engine.
     """
-    search_text = "\n".join(field.casefold() for field in decline.search_fields if field)
-    values = {
-        "key_id": key_id,
-        "id": decline.id,
-        "tenant_id": decline.tenant_id,
-        "created_at": decline.created_at,
-        "stage": decline.stage,
-        "reason": decline.reason,
-        "company": decline.company,
-        "company_key": company_key(decline.company),
-        "search_text": search_text,
-        "document": decline.document,
-    }
+    values = {"key_id": key_id, **row_values(decline)}
     if idempotency_key is None:
         return await driver.insert_decline(values)
     async with writing(engine) as connection:
@@ -120,6 +110,22 @@ async def add(
             body=decline.document,
         )
     return True
+
+
+def row_values(decline: NewDecline) -> dict[str, object]:
+    """The decline's row in the declines table."""
+    return {
+        "id": decline.id,
+        "tenant_id": decline.tenant_id,
+        "created_at": decline.created_at,
+        "stage": decline.stage,
+        "reason": decline.reason,
+        "company": decline.company,
+        "company_key": company_key(decline.company),
+        "search_text": "\n".join(field.casefold() for field in decline.search_fields if field),
+        "document": decline.document,
+        "closeout_id": decline.closeout_id,
+    }
 
 
 async def get(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> str | None:
@@ -144,7 +150,7 @@ async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> boo
         return result.rowcount > 0
 
 
-def _conditions(query: LogQuery) -> list[ColumnElement[bool]]:
+def log_conditions(query: LogQuery) -> list[ColumnElement[bool]]:
     c = _table.c
     conditions: list[ColumnElement[bool]] = [c.tenant_id == query.tenant_id]
     if query.stage:
@@ -165,6 +171,8 @@ def _conditions(query: LogQuery) -> list[ColumnElement[bool]]:
         before = query.created_before.astimezone(UTC)
         conditions.append(c.id < ids.id_floor(before + timedelta(milliseconds=1)))
         conditions.append(c.created_at < before)
+    if query.closeout_id:
+        conditions.append(c.closeout_id == query.closeout_id)
     if query.cursor:
         conditions.append(c.id < decode_cursor(query.cursor))
     return conditions
@@ -174,7 +182,7 @@ async def page(engine: AsyncEngine, query: LogQuery) -> LogPage:
     """Newest first, keyset-paginated on the id: no OFFSET, no COUNT."""
     statement = (
         select(_table.c.id, _table.c.document)
-        .where(*_conditions(query))
+        .where(*log_conditions(query))
         .order_by(_table.c.id.desc())
         .limit(query.limit + 1)
     )

@@ -7,7 +7,9 @@ statement on a pooled asyncpg connection (autocommit), or one call on a sqlite3 
 the event loop. The SQL is still SQLAlchemy's, compiled once from the models' tables for the
 engine's dialect, with the dialect's own value conversions, so both paths write the same rows.
 
-Everything else (the log, reads by id, erasure, idempotency, keys) stays on the engine.
+Batches and closeouts write here too, in one transaction of a few executemany calls
+(write_many). Everything else (the log, reads by id, erasure, claiming idempotency keys, keys)
+stays on the engine.
 """
 
 import asyncio
@@ -27,14 +29,21 @@ from sqlalchemy.sql.expression import ClauseElement
 from app.config import Settings
 from app.db import SQLITE_PRAGMAS
 from app.errors import DatabaseDown
-from app.models import ApiKey, DeclineRow
+from app.models import ApiKey, Closeout, DeclineRow, IdempotencyRecord
+from app.store.idempotency import completion
 from app.store.transaction import sqlite_write_lock
 
 _declines: Table = DeclineRow.__table__  # type: ignore[assignment]
 _keys: Table = ApiKey.__table__  # type: ignore[assignment]
+_closeouts: Table = Closeout.__table__  # type: ignore[assignment]
+_idempotency: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
 
 KeyRow = tuple[str, str, str]  # id, tenant_id, secret_sha256
 T = TypeVar("T")
+
+
+# Rows for one of the driver's bulk statements (see BULK_TABLES), by table name.
+BulkWrite = tuple[str, Sequence[Mapping[str, object]]]
 
 
 class Driver(Protocol):
@@ -45,6 +54,14 @@ class Driver(Protocol):
         """Insert one row into declines if the key `values["key_id"]` is live; False if not.
 
         Committed when this returns.
+        """
+
+    async def write_many(self, key_id: str, writes: Sequence[BulkWrite]) -> bool:
+        """In one transaction, if the key `key_id` is live: each write's rows, by executemany;
+        False, with nothing written, if the key was revoked. Committed when this returns.
+
+        The key's row is read FOR SHARE (on PostgreSQL), so a revocation waits for this
+        transaction and nothing is written for a key revoked before it.
         """
 
     async def close(self) -> None: ...
@@ -96,6 +113,30 @@ def _statements(dialect: Dialect) -> tuple[_Statement, _Statement]:
     return _Statement(find_key, dialect), insert_decline
 
 
+class _Bulk:
+    """The statements of write_many, compiled once for the dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        live_key = (
+            select(_keys.c.id)
+            .where(_keys.c.id == bindparam("key_id"), _keys.c.revoked_at.is_(None))
+            .with_for_update(read=True)
+        )
+        self.live_key = _Statement(live_key, dialect)
+        self.writes = {
+            "declines": _Statement(insert(_declines), dialect, _declines),
+            "closeouts": _Statement(insert(_closeouts), dialect, _closeouts),
+            "idempotency_keys": _Statement(completion(), dialect, _idempotency),
+        }
+
+    def batches(self, writes: Sequence[BulkWrite]) -> list[tuple[str, list[list[object]]]]:
+        prepared = []
+        for table, rows in writes:
+            statement = self.writes[table]
+            prepared.append((statement.sql, [statement.parameters(row) for row in rows]))
+        return prepared
+
+
 async def open_driver(settings: Settings, engine: AsyncEngine) -> Driver:
     if engine.dialect.name == "sqlite":
         return SqliteDriver(settings, engine)
@@ -128,6 +169,7 @@ class PostgresDriver:
     def __init__(self, pool: asyncpg.Pool, dialect: Dialect, settings: Settings) -> None:
         self._pool = pool
         self._find_key, self._insert = _statements(dialect)
+        self._bulk = _Bulk(dialect)
         self._acquire_timeout = settings.db_pool_timeout_seconds
 
     @classmethod
@@ -189,6 +231,19 @@ class PostgresDriver:
 
         return await self._run(execute)
 
+    async def write_many(self, key_id: str, writes: Sequence[BulkWrite]) -> bool:
+        live_key, batches = self._bulk.live_key.sql, self._bulk.batches(writes)
+
+        async def execute(connection: asyncpg.Connection) -> bool:
+            async with connection.transaction():
+                if await connection.fetchval(live_key, key_id) is None:
+                    return False
+                for sql, rows in batches:
+                    await connection.executemany(sql, rows)
+            return True
+
+        return await self._run(execute)
+
     async def close(self) -> None:
         with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._pool.close(), timeout=5)
@@ -210,6 +265,7 @@ class SqliteDriver:
         self._busy_timeout_ms = settings.sqlite_busy_timeout_ms
         self._write_lock = sqlite_write_lock(engine)
         self._find_key, self._insert = _statements(engine.dialect)
+        self._bulk = _Bulk(engine.dialect)
         # One caller at a time on the connection: a worker-thread retry must not overlap the loop.
         self._in_use = asyncio.Lock()
 
@@ -261,6 +317,29 @@ class SqliteDriver:
 
         def execute(connection: sqlite3.Connection) -> bool:
             return _in_transaction(connection, sql, parameters) == 1
+
+        async with self._write_lock:
+            return await self._run(execute)
+
+    async def write_many(self, key_id: str, writes: Sequence[BulkWrite]) -> bool:
+        live_key, batches = self._bulk.live_key.sql, self._bulk.batches(writes)
+
+        def execute(connection: sqlite3.Connection) -> bool:
+            # As in _in_transaction: the write lock first, so a busy database fails before
+            # anything was written and the retry starts clean.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if connection.execute(live_key, (key_id,)).fetchone() is None:
+                    connection.execute("ROLLBACK")
+                    return False
+                for sql, rows in batches:
+                    connection.executemany(sql, rows)
+                connection.execute("COMMIT")
+                return True
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
 
         async with self._write_lock:
             return await self._run(execute)

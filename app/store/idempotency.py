@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, Update, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -103,9 +103,24 @@ async def complete(
 ) -> None:
     """Record the response, inside the transaction that stores what it describes."""
     await connection.execute(
+        completion(),
+        {
+            "of_tenant": tenant_id,
+            "of_key": key,
+            "status": status,
+            "location": location,
+            "body": body,
+        },
+    )
+
+
+def completion() -> Update:
+    """UPDATE the key's row (`of_tenant`, `of_key`) with its response (`status`, `location`,
+    `body`); also compiled for the raw driver, which records batch responses with it."""
+    return (
         update(_table)
-        .where(_table.c.tenant_id == tenant_id, _table.c.key == key)
-        .values(status=status, location=location, body=body)
+        .where(_table.c.tenant_id == bindparam("of_tenant"), _table.c.key == bindparam("of_key"))
+        .values(status=bindparam("status"), location=bindparam("location"), body=bindparam("body"))
     )
 
 

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import fields, replace
 from pathlib import Path
 
-from scripts.bench import report, scenarios
+from scripts.bench import report, scale, scenarios
 from scripts.bench.scenarios import BenchConfig, Figures
 
 QUICK = BenchConfig(
@@ -90,6 +90,12 @@ def run(config: BenchConfig) -> list[Figures]:
             if "memory" in config.parts:
                 say(f"{kind}: memory")
                 scenarios.measure_memory(kind, config, workdir, figures, say)
+            if "bulk" in config.parts:
+                say(f"{kind}: batches and closeouts")
+                scale.measure_bulk(kind, config, workdir, figures.scale, say)
+            if "export" in config.parts:
+                say(f"{kind}: export and stats at scale")
+                scale.measure_export_and_stats(kind, config, workdir, figures.scale, say)
             results.append(figures)
     return results
 

@@ -73,3 +73,38 @@ def decline_body(rng: random.Random, company: str | None = None) -> dict[str, An
 def decline_bodies(count: int, seed: int = 5) -> list[str]:
     rng = random.Random(seed)
     return [json.dumps(decline_body(rng)) for _ in range(count)]
+
+
+def batch_bodies(batches: int, size: int = 100, seed: int = 21) -> list[str]:
+    """`batches` bodies of POST /v1/declines/batch, each `size` all-channel requests."""
+    rng = random.Random(seed)
+    return [json.dumps({"items": [decline_body(rng) for _ in range(size)]}) for _ in range(batches)]
+
+
+APPLICATION_FIELDS = ("stage", "role", "recipient", "preferred_role", "referral", "relationship")
+
+
+def closeout_bodies(count: int, applications: int = 20, seed: int = 31) -> list[str]:
+    """`count` bodies of POST /v1/closeouts, each declining `applications` applications."""
+    rng = random.Random(seed)
+    companies = company_names(applications + 1)
+    bodies = []
+    for _ in range(count):
+        declines = [decline_body(rng, company=company) for company in companies[1:]]
+        bodies.append(
+            json.dumps(
+                {
+                    "candidate": declines[0]["candidate"],
+                    "accepted": {"company": companies[0], "role": "Staff Engineer"},
+                    "applications": [
+                        {
+                            **{name: decline[name] for name in APPLICATION_FIELDS},
+                            "company": decline["company"],
+                            "interview_at": decline["interview_at"],
+                        }
+                        for decline in declines
+                    ],
+                }
+            )
+        )
+    return bodies

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scripts.bench.scale import BATCH_SIZE, CLOSEOUT_SIZE, STATS_GROUPS
 from scripts.bench.scenarios import Figures, median
 
 MIB = 2**20
@@ -52,6 +53,76 @@ def _rss_mib(figures: Figures) -> float:
     return figures.rss_final / MIB if figures.rss_final else math.nan
 
 
+def _batch_ratio(figures: Figures) -> float:
+    """Time per decline in a batch of 100 ÷ a single POST's, both with the server saturated."""
+    single = median([result.throughput for result in figures.scale.batch_single])
+    batch = median([result.throughput for result in figures.scale.batch_batch]) * BATCH_SIZE
+    return single / batch if batch else math.nan
+
+
+def _closeout_ratio(figures: Figures) -> float:
+    p99 = median([result.p99_ms for result in figures.scale.closeout_closeout])
+    p50 = median([result.p50_ms for result in figures.scale.closeout_single])
+    return p99 / p50 if p50 else math.nan
+
+
+def _export_rss_ratio(figures: Figures) -> float:
+    scale = figures.scale
+    return scale.rss_peak / scale.rss_idle if scale.rss_idle else math.nan
+
+
+def _export_rate(figures: Figures) -> float:
+    scale = figures.scale
+    return scale.export_rows / scale.export_seconds if scale.export_seconds else math.nan
+
+
+def _stats_ratio(group: str) -> Callable[[Figures], float]:
+    def ratio(figures: Figures) -> float:
+        small = median([r.throughput for r in figures.scale.stats_small.get(group, [])])
+        large = median([r.throughput for r in figures.scale.stats_large.get(group, [])])
+        return small / large if large else math.nan
+
+    return ratio
+
+
+def _recorded(_value: float) -> bool:
+    return True
+
+
+def scale_rows(large: int, small: int) -> list[Row]:
+    return [
+        Row(
+            f"batch: time per decline in a batch of {BATCH_SIZE} ÷ a single POST's",
+            "≤ 0.35",
+            _batch_ratio,
+            lambda value: value <= 0.35,
+        ),
+        Row(
+            f"closeout of {CLOSEOUT_SIZE}: p99 ÷ a single POST's p50",
+            f"≤ {CLOSEOUT_SIZE}",
+            _closeout_ratio,
+            lambda value: value <= CLOSEOUT_SIZE,
+        ),
+        Row(
+            f"export of {large:,}: peak RSS ÷ idle RSS",
+            "≤ 1.2",
+            _export_rss_ratio,
+            lambda value: value <= 1.2,
+        ),
+        Row(f"export of {large:,}: rows per second", "recorded", _export_rate, _recorded, 0),
+        *(
+            Row(
+                f"stats by {group}: time per request, {large:,} ÷ {small:,} stored",
+                "recorded",
+                _stats_ratio(group),
+                _recorded,
+                0,
+            )
+            for group in STATS_GROUPS
+        ),
+    ]
+
+
 def rows(large: int, small: int, memory: int, baseline: int, concurrency: int) -> list[Row]:
     scale = f"{large:,} ÷ {small:,} stored"
     return [
@@ -78,6 +149,7 @@ def rows(large: int, small: int, memory: int, baseline: int, concurrency: int) -
             lambda value: value < 200,
             digits=0,
         ),
+        *scale_rows(large, small),
     ]
 
 
@@ -143,8 +215,40 @@ def context(results: list[Figures]) -> str:
                 f"RSS {figures.rss_baseline / MIB:.1f} → {figures.rss_final / MIB:.1f} MiB, "
                 f"answers {dict(sorted(figures.memory_statuses.items()))}"
             )
+        parts.extend(_scale_context(figures))
         lines.append("- " + " ".join(parts))
     return "\n".join(lines)
+
+
+def _scale_context(figures: Figures) -> list[str]:
+    scale = figures.scale
+    parts = []
+    if scale.batch_batch:
+        single = median([r.throughput for r in scale.batch_single])
+        batch = median([r.throughput for r in scale.batch_batch])
+        parts.append(
+            f"single POSTs {single:.0f}/s vs batches {batch:.1f}/s = {batch * BATCH_SIZE:.0f} "
+            f"declines/s (batch p50 {median([r.p50_ms for r in scale.batch_batch]):.0f} ms);"
+        )
+    if scale.closeout_closeout:
+        parts.append(
+            f"closeout p50 {median([r.p50_ms for r in scale.closeout_closeout]):.0f} ms, "
+            f"p99 {median([r.p99_ms for r in scale.closeout_closeout]):.0f} ms vs single POST "
+            f"p50 {median([r.p50_ms for r in scale.closeout_single]):.1f} ms (one connection);"
+        )
+    if scale.export_seconds:
+        parts.append(
+            f"export {scale.export_rows:,} rows, {scale.export_bytes / MIB:.0f} MiB in "
+            f"{scale.export_seconds:.1f} s, RSS idle {scale.rss_idle / MIB:.1f} → peak "
+            f"{scale.rss_peak / MIB:.1f} MiB;"
+        )
+    for group in scale.stats_small:
+        small = median([r.p50_ms for r in scale.stats_small[group]])
+        large = median([r.p50_ms for r in scale.stats_large.get(group, [])])
+        parts.append(f"stats {group} p50 {small:.1f} → {large:.1f} ms;")
+    for group, plan in scale.stats_plans.items():
+        parts.append(f"plan of stats by {group} (large): `{plan}`;")
+    return parts
 
 
 def machine() -> str:

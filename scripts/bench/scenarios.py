@@ -25,7 +25,7 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class BenchConfig:
     databases: tuple[str, ...] = ("postgresql", "sqlite")
-    parts: tuple[str, ...] = ("write", "log", "memory")
+    parts: tuple[str, ...] = ("write", "log", "memory", "bulk", "export")
     concurrency: int = 64
     # Five, not three: one 15-second round of either side can run a fifth slower than the next
     # on this shared machine, and a median of five shrugs off two such rounds.
@@ -40,6 +40,22 @@ class BenchConfig:
     memory_requests: int = 100_000
     memory_concurrency: int = 16
     workdir: Path | None = None
+
+
+@dataclass
+class ScaleFigures:
+    batch_single: list[LoadResult] = field(default_factory=list)
+    batch_batch: list[LoadResult] = field(default_factory=list)
+    closeout_single: list[LoadResult] = field(default_factory=list)
+    closeout_closeout: list[LoadResult] = field(default_factory=list)
+    export_rows: int = 0
+    export_seconds: float = 0.0
+    export_bytes: int = 0
+    rss_idle: int = 0
+    rss_peak: int = 0
+    stats_small: dict[str, list[LoadResult]] = field(default_factory=dict)
+    stats_large: dict[str, list[LoadResult]] = field(default_factory=dict)
+    stats_plans: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,6 +74,7 @@ class Figures:
     rss_final: int = 0
     memory_requests: tuple[int, int] = (0, 0)
     memory_statuses: dict[str, int] = field(default_factory=dict)
+    scale: ScaleFigures = field(default_factory=ScaleFigures)
 
 
 def run_load(spec: LoadSpec, folder: Path) -> LoadResult:
@@ -78,7 +95,7 @@ def run_load(spec: LoadSpec, folder: Path) -> LoadResult:
     return LoadResult.from_json(completed.stdout)
 
 
-def _request(url: str, key: str, body: str | None = None) -> tuple[int, str]:
+def request(url: str, key: str, body: str | None = None) -> tuple[int, str]:
     headers = {"Authorization": f"Bearer {key}"}
     if body is not None:
         headers["Content-Type"] = "application/json"
@@ -89,7 +106,7 @@ def _request(url: str, key: str, body: str | None = None) -> tuple[int, str]:
 
 
 @contextmanager
-def _bench_database(kind: str, folder: Path) -> Iterator[tuple[str, str]]:
+def bench_database(kind: str, folder: Path) -> Iterator[tuple[str, str]]:
     """A fresh database with one API key: (url, key)."""
     with databases.database(kind, folder) as url:
         yield url, server.create_key(url, "bench")
@@ -99,12 +116,12 @@ def measure_write(
     kind: str, config: BenchConfig, folder: Path, figures: Figures, say: Progress
 ) -> None:
     with ExitStack() as stack:
-        url, key = stack.enter_context(_bench_database(kind, folder))
+        url, key = stack.enter_context(bench_database(kind, folder))
         tenant_id = seed.tenant_of_only_key(url)
         env = server.service_env(url)
         app = stack.enter_context(server.running("app.main:app", env, folder / f"{kind}-app.log"))
         sample = bodies.decline_bodies(1, seed=99)[0]
-        status, document = _request(f"{app.url}/v1/declines", key, sample)
+        status, document = request(f"{app.url}/v1/declines", key, sample)
         if status != 201:
             raise RuntimeError(f"POST /v1/declines answered {status}: {document[:500]}")
         figures.document_bytes = len(document.encode())
@@ -151,7 +168,7 @@ def _page_cursor(base: str, key: str, query: str, pages: int) -> str:
     cursor = ""
     for _ in range(pages - 1):
         url = f"{base}/v1/declines?{query}" + (f"&cursor={quote(cursor)}" if cursor else "")
-        _, text = _request(url, key)
+        _, text = request(url, key)
         next_cursor = json.loads(text)["next_cursor"]
         if next_cursor is None:
             raise RuntimeError(f"the log ends before page {pages}")
@@ -173,14 +190,14 @@ def measure_log(
     with ExitStack() as stack:
         servers = {}
         for size, count in (("small", config.small_rows), ("large", config.large_rows)):
-            url, key = stack.enter_context(_bench_database(kind, folder))
+            url, key = stack.enter_context(bench_database(kind, folder))
             tenant_id = seed.tenant_of_only_key(url)
             app = stack.enter_context(
                 server.running(
                     "app.main:app", server.service_env(url), folder / f"{kind}-log-{size}.log"
                 )
             )
-            _, document = _request(f"{app.url}/v1/declines", key, bodies.decline_bodies(1)[0])
+            _, document = request(f"{app.url}/v1/declines", key, bodies.decline_bodies(1)[0])
             say(f"  {kind}: seeding {count:,} declines")
             seed.seed(url, count, tenant_id=tenant_id, document=document)
             servers[size] = (app, key)
@@ -234,11 +251,11 @@ def measure_memory(
     kind: str, config: BenchConfig, folder: Path, figures: Figures, say: Progress
 ) -> None:
     with ExitStack() as stack:
-        url, key = stack.enter_context(_bench_database(kind, folder))
+        url, key = stack.enter_context(bench_database(kind, folder))
         app = stack.enter_context(
             server.running("app.main:app", server.service_env(url), folder / f"{kind}-memory.log")
         )
-        _, document = _request(f"{app.url}/v1/declines", key, bodies.decline_bodies(1)[0])
+        _, document = request(f"{app.url}/v1/declines", key, bodies.decline_bodies(1)[0])
         calls = _memory_calls(key, json.loads(document)["id"])
 
         def drive(count: int) -> LoadResult:

@@ -48,6 +48,7 @@ def rows(
                 "company_key": company.casefold(),
                 "search_text": f"senior data engineer\n{company.casefold()}\nana ruiz",
                 "document": document.replace(template_id, decline_id),
+                "closeout_id": None,
             }
         )
         if len(batch) == BATCH:
