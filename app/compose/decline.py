@@ -41,7 +41,9 @@ def compose_fields(
     messages: Fields = {"email": email_fields(facts, lang=request.locale)}
     if Channel.phone_script in channels:
         messages["phone_script"] = phone_script_fields(facts)
-    if Channel.linkedin_note in channels:
+    # A connection request would contradict a candidate who chose not to keep in touch, so
+    # none is drafted (the guidance says so).
+    if Channel.linkedin_note in channels and facts.keep_in_touch:
         note, note_shortened = linkedin_note_fields(facts, limit=request.linkedin_limit)
         messages["linkedin_note"] = note
     if Channel.follow_ups in channels:

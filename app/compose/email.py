@@ -53,11 +53,20 @@ _BODIES = {
 _SUBJECT = Step("email:subject", ("email/subject.txt",), as_rendered)
 
 
+# The fullest subject that fits: the role first, then the voicemail note, is left out.
+_SUBJECTS = (
+    {"with_role": True, "with_note": True},
+    {"with_role": True, "with_note": False},
+    {"with_role": False, "with_note": True},
+    {"with_role": False, "with_note": False},
+)
+
+
 def _subject(facts: Facts, variant: str) -> str:
     """The subject with the role when it fits, else without: a title is never cut."""
-    (subject,) = render_step(_SUBJECT, facts, variant=variant, with_role=True)
-    subject = " ".join(subject.split())
-    if len(subject) <= SUBJECT_MAX:
-        return subject
-    (subject,) = render_step(_SUBJECT, facts, variant=variant, with_role=False)
-    return " ".join(subject.split())
+    for flags in _SUBJECTS:
+        (subject,) = render_step(_SUBJECT, facts, variant=variant, **flags)
+        subject = " ".join(subject.split())
+        if len(subject) <= SUBJECT_MAX:
+            break
+    return subject

@@ -74,6 +74,9 @@ class Facts:
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
     interview_today: bool  # on the interview's own calendar
+    # How the referral's strengths are said: "is" (typed as "a brilliant designer"), "has_been"
+    # (typed as "shipping apps"), else "brings" (typed as "five years of Go").
+    strengths_as: str | None
     # The channels asked for, which some messages mention (the email after a call exists only
     # with a phone script; the guidance points at the note and the follow-ups).
     has_phone_script: bool
@@ -93,7 +96,9 @@ class Facts:
     preferred_role_note: MaybeTyped
     interview_date: MaybeTyped  # "Tuesday, December 1 at 3:00 PM"
     interview_on: MaybeTyped  # written: "today at 3:00 PM", "on Tuesday, December 1 at 3:00 PM"
-    interview_spoken: MaybeTyped  # said: "this afternoon", "on Thursday"
+    interview_spoken: MaybeTyped  # said: "this afternoon", "tomorrow morning", "on Thursday"
+    interview_heard: MaybeTyped  # said on a voicemail heard later: "on Friday morning"
+    interview_weekday: MaybeTyped  # "Friday", within the coming week
     referral_name: MaybeTyped
     referral_first: MaybeTyped  # the referral's first name, for every mention after the first
     referral_email: MaybeTyped
@@ -270,6 +275,37 @@ def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[
     return timing, written_date(moment, british=british), written, spoken
 
 
+def heard_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str, str | None]:
+    """The interview as said on a voicemail, which may be heard the next day ("on Friday
+    morning" rather than "tomorrow morning"), and its weekday when it is within a week."""
+    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    weekday = _WEEKDAYS[moment.weekday()] if 0 < days < 7 else None
+    if days == 0:
+        return f"this {_part_of_day(moment)}", None
+    if weekday is not None:
+        return f"on {weekday} {_part_of_day(moment)}", weekday
+    return interview_words(moment, now, british=british)[3], None
+
+
+_IS = re.compile(r"^(a|an) ", re.IGNORECASE)
+
+
+def strengths_as(strengths: str) -> str:
+    """How to say a referral's strengths after their name (see Facts.strengths_as)."""
+    if _IS.match(strengths):
+        return "is"
+    first = strengths.split(" ", 1)[0].lower()
+    return "has_been" if len(first) > 4 and first.endswith("ing") else "brings"
+
+
+# A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
+_GROUPS = frozenset({"team", "recruiting", "recruitment", "hiring", "talent", "hr", "careers"})
+
+
+def is_a_group(name: str) -> bool:
+    return any(word.lower().strip(".,") in _GROUPS for word in name.split(" "))
+
+
 def facts_from(
     request: DeclineRequest, *, now: datetime, accepted_company: str | None = None
 ) -> Facts:
@@ -279,11 +315,14 @@ def facts_from(
     relationship = request.relationship
     british = request.locale in BRITISH_ENGLISH
     channels = request.channels
-    timing = date = written = spoken = None
+    timing = date = written = spoken = heard = weekday = None
     today = False
     if request.interview_at is not None:
         timing, date, written, spoken = interview_words(request.interview_at, now, british=british)
+        heard, weekday = heard_words(request.interview_at, now, british=british)
         today = written.startswith("today")
+    if recipient is not None and recipient.address_as is None and is_a_group(recipient.name):
+        recipient = None  # the team, as when no one is named
     title = preferred.title if preferred else ""
     address_as = None
     if recipient is not None:
@@ -306,6 +345,7 @@ def facts_from(
         title.lower().endswith(_ROLE_NOUNS),
         timing,
         today,
+        strengths_as(referral.strengths) if referral and referral.strengths else None,
         "phone_script" in channels,
         "linkedin_note" in channels,
         "follow_ups" in channels,
@@ -323,6 +363,8 @@ def facts_from(
         date,
         written,
         spoken,
+        heard,
+        weekday,
         referral_name,
         first_word(referral_name) if referral_name else None,
         referral.email if referral else None,

@@ -164,7 +164,9 @@ def test_the_reason_is_the_candidates_or_the_tables_and_nothing_else(
     ]
     assert not [words for words in others if words in email]
     if request.reason.category.value == "other":
-        decision = next(p for p in email.split("\n\n") if re.search("decided to|decision to", p))
+        decision = next(
+            p for p in email.split("\n\n") if re.search("decided to|decision to|going to", p)
+        )
         short_notice = "short notice" in decision
         assert len(SENTENCE.findall(decision)) == 1 + short_notice, decision
 
