@@ -1,5 +1,6 @@
 """The application factory: lifespan, middleware, routers, error handlers and offline docs."""
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -13,16 +14,18 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from app.api import declines, meta
+from app.api import declines, events, follow_ups, meta, webhooks
+from app.api.deps import utc_now
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
 from app.config import Settings, get_settings
-from app.db import create_engine
+from app.db import create_engine, is_sqlite
 from app.errors import install_handlers
 from app.limits import BodySizeLimit
 from app.ratelimit import RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
+from app.worker import serve as serve_worker
 
 # Swagger UI and ReDoc assets come from the fastapi-offline package, so the docs console works
 # on a network with no CDN access.
@@ -54,9 +57,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # full collection, which cost ~15% of the write path's time in a profile.
         gc.collect()
         gc.freeze()
+        embedded = settings.worker_embedded
+        if embedded is None:
+            embedded = is_sqlite(settings.database_url)
+        stop_worker = asyncio.Event()
+        worker = None
+        if embedded:
+            # One process does everything: the worker sends from here (SQLite has one writer).
+            worker = asyncio.create_task(
+                serve_worker(app.state.engine, settings, utc_now, stop_worker)
+            )
         try:
             yield
         finally:
+            stop_worker.set()
+            if worker is not None:
+                await worker
             gc.unfreeze()
             await app.state.driver.close()
             await app.state.engine.dispose()
@@ -74,12 +90,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_handlers(app)
-    for router in (declines.router, meta.router):
+    routers = (declines.router, follow_ups.router, webhooks.router, events.router, meta.router)
+    for router in routers:
         app.include_router(router)
     # Which methods each path accepts, so a 405 can name all of them in its Allow header.
     app.state.route_methods = [
         (route.path_regex, route.methods)
-        for router in (declines.router, meta.router)
+        for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
     ]

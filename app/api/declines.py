@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import ids
+from app import follow_through, ids
 from app.api import examples
 from app.api.auth import (
     AuthenticatedRoute,
@@ -36,6 +36,7 @@ from app.schemas import (
 from app.store import declines as repository
 from app.store import idempotency
 from app.store.driver import Driver
+from app.store.events import EVENT_PREFIX
 from app.store.keys import Principal
 from app.text import TEXT_PATTERN, Rfc3339, clean_line
 
@@ -174,6 +175,11 @@ async def _store(
     decline_id = ids.new_id(now)
     created_at = ids.created_at(decline_id)
     messages, guidance = compose_fields(body, now=now)
+    follow_ups: list[follow_through.NewFollowUp] = []
+    if "follow_ups" in messages:
+        composed = messages["follow_ups"]
+        assert isinstance(composed, list)
+        messages["follow_ups"], follow_ups = follow_through.schedule(body, composed, created_at)
     document = decline_document(
         id=decline_id,
         created_at=created_at,
@@ -200,6 +206,8 @@ async def _store(
                 body.candidate.name,
             ),
             document=document,
+            follow_ups=tuple(follow_ups),
+            event_id=ids.new_id(created_at, EVENT_PREFIX),
         ),
         key_id=principal.key_id,
         location=location,
@@ -258,6 +266,7 @@ async def list_declines(
     request: Request,
     engine: EngineDep,
     principal: PrincipalDep,
+    clock: ClockDep,
     stage: Stage | None = None,
     reason: Annotated[ReasonCategory | None, Query(description="Reason category")] = None,
     company: Annotated[
@@ -311,7 +320,9 @@ async def list_declines(
         next_url = request.url.include_query_params(cursor=page.next_cursor)
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     # Stored documents are already JSON: the page is assembled, not re-serialised.
-    body = '{"items":[' + ",".join(page.documents) + '],"next_cursor":' + next_json + "}"
+    now = clock()
+    documents = [follow_through.as_of(document, now) for document in page.documents]
+    body = '{"items":[' + ",".join(documents) + '],"next_cursor":' + next_json + "}"
     return _json(body, headers=headers)
 
 
@@ -321,12 +332,14 @@ async def list_declines(
     operation_id="getDecline",
     responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
 )
-async def get_decline(decline_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
+async def get_decline(
+    decline_id: str, engine: EngineDep, principal: PrincipalDep, clock: ClockDep
+) -> Response:
     """One stored decline."""
     document = await repository.get(engine, tenant_id=principal.tenant_id, decline_id=decline_id)
     if document is None:
         raise NotFound("No decline has this id.")
-    return _json(document)
+    return _json(follow_through.as_of(document, clock()))
 
 
 @router.delete(
@@ -335,8 +348,12 @@ async def get_decline(decline_id: str, engine: EngineDep, principal: PrincipalDe
     operation_id="deleteDecline",
     responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
 )
-async def delete_decline(decline_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
+async def delete_decline(
+    decline_id: str, engine: EngineDep, principal: PrincipalDep, clock: ClockDep
+) -> Response:
     """Erase a decline for good (the candidate's right to erasure)."""
-    if not await repository.remove(engine, tenant_id=principal.tenant_id, decline_id=decline_id):
+    if not await repository.remove(
+        engine, tenant_id=principal.tenant_id, decline_id=decline_id, now=clock()
+    ):
         raise NotFound("No decline has this id.")
     return Response(status_code=204)
