@@ -1,15 +1,18 @@
-"""`gracious`: manage API keys from the command line (secrets are shown once, at creation)."""
+"""`gracious`: manage API keys (secrets are shown once, at creation) and run the worker."""
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.api.deps import utc_now
 from app.config import get_settings
 from app.db import create_engine
 from app.store import keys as key_store
+from app.worker import serve
 
 
 async def _with_engine(action: Callable[[AsyncEngine], Awaitable[int]]) -> int:
@@ -73,6 +76,17 @@ def _bootstrap(host: str, port: str) -> Callable[[AsyncEngine], Awaitable[int]]:
     return run
 
 
+async def _work(engine: AsyncEngine) -> int:
+    """Deliver events and emit due follow-ups until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print("Gracious worker running; stop it with Ctrl-C or SIGTERM.", flush=True)
+    await serve(engine, get_settings(), utc_now, stop)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gracious", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -87,10 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     bootstrap = commands.add_parser("bootstrap", help="create a first key if there is none")
     bootstrap.add_argument("--host", default="127.0.0.1")
     bootstrap.add_argument("--port", default="8000")
+    commands.add_parser("worker", help="deliver webhooks and emit due follow-ups")
     args = parser.parse_args(argv)
 
     action: Callable[[AsyncEngine], Awaitable[int]]
-    if args.command == "bootstrap":
+    if args.command == "worker":
+        action = _work
+    elif args.command == "bootstrap":
         action = _bootstrap(args.host, args.port)
     elif args.action == "create":
         action = _create(args.tenant, args.quiet)

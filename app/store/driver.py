@@ -24,9 +24,9 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Table, bindparam, func, insert, select, union_all
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.expression import CTE, BindParameter, ClauseElement, CompoundSelect, Select
 
 from app.config import Settings

@@ -11,6 +11,7 @@ from app import ids
 from app.models import DeclineRow, DeliveryRow, EventRow
 from app.store import pages, webhooks
 from app.store.payloads import body
+from app.store.times import utc
 from app.store.transaction import writing
 
 EVENT_PREFIX = "evt_"
@@ -57,7 +58,7 @@ def _served() -> object:
 
 def _as_body(row: object) -> str:
     data = row.data if row.data is not None else row.document  # type: ignore[attr-defined]
-    return body(row.id, row.type, row.created_at, data or "null")  # type: ignore[attr-defined]
+    return body(row.id, row.type, utc(row.created_at), data or "null")  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)

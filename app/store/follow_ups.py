@@ -18,16 +18,12 @@ from app import ids
 from app.follow_through import FOLLOW_UP_PREFIX, read_status
 from app.models import DeclineRow, EventRow, FollowUpRow
 from app.store import events, pages
+from app.store.times import utc
 from app.store.transaction import writing
 
 _table: Table = FollowUpRow.__table__  # type: ignore[assignment]
 _declines: Table = DeclineRow.__table__  # type: ignore[assignment]
 _events: Table = EventRow.__table__  # type: ignore[assignment]
-
-
-def utc(value: datetime) -> datetime:
-    # SQLite hands back the UTC times it was given without their zone.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app import ids
 from app.models import DeliveryAttempt, DeliveryRow, EventRow, WebhookEndpoint
 from app.store import pages, payloads
+from app.store.times import maybe_utc, utc
 from app.store.transaction import writing
 
 ENDPOINT_PREFIX = "we_"
@@ -58,8 +59,8 @@ def _endpoint(row: object) -> Endpoint:
         description=r.description,  # type: ignore[attr-defined]
         enabled=bool(r.enabled),  # type: ignore[attr-defined]
         disabled_reason=r.disabled_reason,  # type: ignore[attr-defined]
-        created_at=r.created_at,  # type: ignore[attr-defined]
-        updated_at=r.updated_at,  # type: ignore[attr-defined]
+        created_at=utc(r.created_at),  # type: ignore[attr-defined]
+        updated_at=utc(r.updated_at),  # type: ignore[attr-defined]
     )
 
 
@@ -249,7 +250,7 @@ async def attempts(
             event_id=row.event_id,
             event_type=row.event_type,
             attempt=row.attempt,
-            attempted_at=row.attempted_at,
+            attempted_at=utc(row.attempted_at),
             response_status=row.response_status,
             error=row.error,
             duration_ms=row.duration_ms,
@@ -367,13 +368,10 @@ async def claim(
     claimed = []
     for row in rows:
         keys = [row.secret]
-        if (
-            row.previous_secret
-            and row.previous_secret_expires_at
-            and (row.previous_secret_expires_at > now)
-        ):
+        expires = maybe_utc(row.previous_secret_expires_at)
+        if row.previous_secret and expires and expires > now:
             keys.append(row.previous_secret)
-        claimed.append(Claimed(row.id, row.url, keys, row.failing_since))
+        claimed.append(Claimed(row.id, row.url, keys, maybe_utc(row.failing_since)))
     return claimed
 
 
@@ -410,7 +408,7 @@ async def due_for(engine: AsyncEngine, *, endpoint_id: str, now: datetime, limit
             payloads.body(
                 row.event_id,
                 row.type,
-                row.created_at,
+                utc(row.created_at),
                 row.data if row.data is not None else documents.get(row.decline_id, "null"),
             ),
         )
