@@ -45,11 +45,14 @@ class Receiver:
         return True
 
     async def wait_for(self, count: int, seconds: float = 10.0) -> list[Delivery]:
+        await self.wait_until(lambda: len(self.received) >= count, seconds)
+        return self.received
+
+    async def wait_until(self, done: Callable[[], bool], seconds: float) -> None:
         async with asyncio.timeout(seconds):
-            while len(self.received) < count:
+            while not done():
                 self.arrived.clear()
                 await self.arrived.wait()
-        return self.received
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections.add(writer)
@@ -73,9 +76,10 @@ class Receiver:
                 status, extra, delay = self.answer(len(self.received))
                 if delay:
                     await asyncio.sleep(delay)
-                reply = [f"HTTP/1.1 {status} X", "content-length: 2"]
+                # No body: a 204 may not have one, and a stray one would garble the next answer.
+                reply = [f"HTTP/1.1 {status} X", "content-length: 0"]
                 reply += [f"{name}: {value}" for name, value in extra.items()]
-                writer.write(("\r\n".join(reply) + "\r\n\r\nok").encode())
+                writer.write(("\r\n".join(reply) + "\r\n\r\n").encode())
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
