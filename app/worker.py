@@ -10,6 +10,7 @@ The clock is an object passed in, so retries can be driven through time without 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ logger = logging.getLogger("gracious")
 LEASE = timedelta(seconds=30)
 ENDPOINTS_AT_ONCE = 16
 DELIVERIES_PER_CLAIM = 100
+RECORD_EVERY = 20
+RECORD_WITHIN = 0.25  # seconds
 
 
 class Worker:
@@ -60,6 +63,8 @@ class Worker:
 
     async def _deliver(self, endpoint: webhooks.Claimed) -> int:
         sent = 0
+        results: list[webhooks.Result] = []
+        flushed = time.monotonic()
         try:
             due = await webhooks.due_for(
                 self._engine,
@@ -68,23 +73,27 @@ class Worker:
                 limit=DELIVERIES_PER_CLAIM,
             )
             for item in due:
-                outcome = await delivery.attempt(self._client, endpoint, item, self._clock())
-                await webhooks.record(
-                    self._engine,
-                    endpoint_id=endpoint.id,
-                    due=item,
-                    outcome=outcome,
-                    now=self._clock(),
-                    lease=LEASE,
-                )
+                at = self._clock()
+                outcome = await delivery.attempt(self._client, endpoint, item, at)
+                results.append(webhooks.Result(item, outcome, at))
                 sent += 1
                 if outcome.disable:
-                    return sent
+                    break
                 endpoint = replace(endpoint, failing_since=outcome.failing_since)
+                # Recorded in small batches: one transaction per attempt was most of the cost.
+                if len(results) >= RECORD_EVERY or time.monotonic() - flushed > RECORD_WITHIN:
+                    await self._record(endpoint, results)
+                    results, flushed = [], time.monotonic()
+            await self._record(endpoint, results)
+            results = []
         finally:
             with contextlib.suppress(*DATABASE_DOWN):
+                await self._record(endpoint, results)
                 await webhooks.release(self._engine, endpoint_id=endpoint.id)
         return sent
+
+    async def _record(self, endpoint: webhooks.Claimed, results: list[webhooks.Result]) -> None:
+        await webhooks.record(self._engine, endpoint_id=endpoint.id, results=results, lease=LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set: straight on while there is work, else every poll."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, delete, exists, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
@@ -427,48 +427,70 @@ class Outcome:
     failing_since: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Result:
+    due: Due
+    outcome: Outcome
+    at: datetime
+
+
 async def record(
-    engine: AsyncEngine,
-    *,
-    endpoint_id: str,
-    due: Due,
-    outcome: Outcome,
-    now: datetime,
-    lease: timedelta,
+    engine: AsyncEngine, *, endpoint_id: str, results: Sequence[Result], lease: timedelta
 ) -> None:
-    """Write down one attempt, move its delivery on, and renew the lease, in one transaction."""
-    attempt = due.attempts + 1
-    status = "succeeded" if outcome.succeeded else "pending"
-    if not outcome.succeeded and outcome.next_attempt_at is None:
-        status = "failed"
+    """Write down attempts, move their deliveries on and renew the lease, in one transaction.
+
+    The worker records a few at a time: an attempt made but not yet recorded when a worker
+    dies is made again (at least once), never lost.
+    """
+    if not results:
+        return
+    attempts = []
+    moves = []
+    for result in results:
+        outcome, attempt = result.outcome, result.due.attempts + 1
+        status = "succeeded" if outcome.succeeded else "pending"
+        if not outcome.succeeded and outcome.next_attempt_at is None:
+            status = "failed"
+        attempts.append(
+            {
+                "endpoint_id": endpoint_id,
+                "event_id": result.due.event_id,
+                "event_type": result.due.event_type,
+                "attempt": attempt,
+                "attempted_at": result.at,
+                "response_status": outcome.status,
+                "error": outcome.error,
+                "duration_ms": outcome.duration_ms,
+            }
+        )
+        moves.append(
+            {
+                "delivery": result.due.delivery_id,
+                "new_status": status,
+                "new_attempts": attempt,
+                "next_at": outcome.next_attempt_at or result.at,
+            }
+        )
+    last = results[-1]
+    endpoint: dict[str, object] = {
+        "lease_until": last.at + lease,
+        "failing_since": last.outcome.failing_since,
+    }
+    if last.outcome.disable:
+        endpoint.update(enabled=False, disabled_reason=last.outcome.disable, lease_until=None)
+    d = _deliveries.c
+    move = (
+        update(_deliveries)
+        .where(d.id == bindparam("delivery"))
+        .values(
+            status=bindparam("new_status"),
+            attempts=bindparam("new_attempts"),
+            next_attempt_at=bindparam("next_at"),
+        )
+    )
     async with writing(engine) as connection:
-        await connection.execute(
-            insert(_attempts).values(
-                endpoint_id=endpoint_id,
-                event_id=due.event_id,
-                event_type=due.event_type,
-                attempt=attempt,
-                attempted_at=now,
-                response_status=outcome.status,
-                error=outcome.error,
-                duration_ms=outcome.duration_ms,
-            )
-        )
-        await connection.execute(
-            update(_deliveries)
-            .where(_deliveries.c.id == due.delivery_id)
-            .values(
-                status=status,
-                attempts=attempt,
-                next_attempt_at=outcome.next_attempt_at or now,
-            )
-        )
-        endpoint: dict[str, object] = {
-            "lease_until": now + lease,
-            "failing_since": outcome.failing_since,
-        }
-        if outcome.disable:
-            endpoint.update(enabled=False, disabled_reason=outcome.disable, lease_until=None)
+        await connection.execute(insert(_attempts), attempts)
+        await connection.execute(move, moves)
         await connection.execute(
             update(_endpoints).where(_endpoints.c.id == endpoint_id).values(**endpoint)
         )
