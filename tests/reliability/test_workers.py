@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -103,12 +103,13 @@ def _body() -> dict[str, object]:
     }
 
 
+def _all_arrived(receiver: Receiver) -> Callable[[], bool]:
+    return lambda: len({d.headers["webhook-id"] for d in receiver.received}) >= EVENTS
+
+
 async def _every_event(receivers: list[Receiver], seconds: float) -> None:
     for receiver in receivers:
-        await receiver.wait_until(
-            lambda r=receiver: len({d.headers["webhook-id"] for d in r.received}) >= EVENTS,
-            seconds,
-        )
+        await receiver.wait_until(_all_arrived(receiver), seconds)
 
 
 @pytest.mark.parametrize("kill", [False, True], ids=["two-workers", "one-killed-mid-run"])
