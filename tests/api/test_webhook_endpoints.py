@@ -8,8 +8,8 @@ from httpx import AsyncClient
 
 from app.config import Settings
 from app.worker import Worker
+from scripts.bench.receiver import receiving
 from tests.conftest import decline_request
-from tests.webhooks.receiver import receiving
 
 pytestmark = pytest.mark.anyio
 PUBLIC = "https://93.184.215.14/hooks"  # a public address: no DNS needed

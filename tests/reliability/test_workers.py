@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from scripts.bench import server
+from scripts.bench.receiver import Receiver, receiving
 from tests.reliability.live import SOAK, Service, post_declines, service
-from tests.webhooks.receiver import Receiver, receiving
 
 pytestmark = pytest.mark.anyio
 

@@ -10,9 +10,9 @@ from httpx import AsyncClient
 
 from app.config import Settings
 from app.worker import Worker
+from scripts.bench.receiver import receiving
 from tests.conftest import decline_request
 from tests.webhooks.conftest import MovableClock
-from tests.webhooks.receiver import receiving
 
 pytestmark = pytest.mark.anyio
 

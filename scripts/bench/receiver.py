@@ -1,8 +1,9 @@
-"""A webhook receiver on loopback, as a platform would run one: it verifies every delivery
-with the standardwebhooks library and answers what the test tells it to."""
+"""A webhook receiver on loopback, as a platform would run one (for tests and the bench): it
+verifies every delivery with the standardwebhooks library and answers as it is told to."""
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ class Delivery:
     headers: dict[str, str]
     body: str
     verified: bool
+    arrived_at: float = field(default_factory=time.time)
 
     @property
     def event(self) -> dict[str, Any]:
