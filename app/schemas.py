@@ -75,6 +75,9 @@ class Candidate(Strict):
             'IANA time zone ("America/New_York"): follow-ups come due at 09:00 there. Default:'
             " the offset of interview_at, else UTC."
         ),
+        # A name of the tz database (which gains names over time), not a closed enum.
+        pattern=r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$",
+        examples=["America/New_York"],
     )
 
     @field_validator("timezone")

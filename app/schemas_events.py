@@ -2,9 +2,11 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictBool, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas import FollowUpKind, FollowUpStatus, Strict
 from app.text import Line300, Line500, Rfc3339
@@ -35,14 +37,12 @@ class FollowUpPage(BaseModel):
 
 
 class FollowUpChange(Strict):
-    due_at: Rfc3339 | None = Field(default=None, description="Reschedule (RFC 3339).")
-    status: Literal["scheduled", "sent", "skipped"] | None = None
+    """Either or both; an empty change changes nothing (as on Stripe)."""
 
-    @model_validator(mode="after")
-    def _something(self) -> "FollowUpChange":
-        if self.due_at is None and self.status is None:
-            raise ValueError("send due_at, status or both")
-        return self
+    due_at: Rfc3339 | SkipJsonSchema[None] = Field(
+        default=None, description="Reschedule (RFC 3339)."
+    )
+    status: Literal["scheduled", "sent", "skipped"] | SkipJsonSchema[None] = None
 
 
 class FollowUpRefresh(Strict):
@@ -50,19 +50,33 @@ class FollowUpRefresh(Strict):
     common_ground: Line300 | None = None
 
 
-EventSelection = list[EventType | Literal["*"]]
+# Len, not Field(min_length=...): a Field's constraints would apply to the None of an
+# optional field too.
+EventSelection = Annotated[list[EventType | Literal["*"]], Len(1, 10)]
+
+
+HTTPS_URL = "^https://"
 
 
 class EndpointCreate(Strict):
-    url: str = Field(max_length=2000, description="https, on a public address")
-    events: EventSelection = Field(min_length=1, max_length=10)
+    # The pattern is what production accepts; WEBHOOK_ALLOW_PRIVATE_NETWORKS also lets http
+    # through, so the check itself is the service's (app.ssrf.check_url), not the schema's.
+    url: str = Field(
+        max_length=2000,
+        description="https, on a public address",
+        json_schema_extra={"pattern": HTTPS_URL},
+    )
+    events: EventSelection
     description: Line500 | None = None
 
 
 class EndpointChange(Strict):
-    url: str | None = Field(default=None, max_length=2000)
-    events: EventSelection | None = Field(default=None, min_length=1, max_length=10)
-    enabled: StrictBool | None = None
+    # Absent means unchanged; only the description may be cleared with null.
+    url: Annotated[str, Len(0, 2000)] | SkipJsonSchema[None] = Field(
+        default=None, json_schema_extra={"pattern": HTTPS_URL}
+    )
+    events: EventSelection | SkipJsonSchema[None] = None
+    enabled: StrictBool | SkipJsonSchema[None] = None
     description: Line500 | None = None
 
 

@@ -47,7 +47,7 @@ async def list_follow_ups(
     due_before: Annotated[Rfc3339 | None, Query(description="RFC 3339")] = None,
     due_after: Annotated[Rfc3339 | None, Query(description="RFC 3339")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=300, description="From next_cursor")] = None,
+    cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
     """The tenant's follow-ups, soonest due first."""
     if cursor is not None:
@@ -108,6 +108,11 @@ async def update_follow_up(
     clock: ClockDep,
 ) -> Response:
     """Reschedule it (`due_at`), or mark it sent, skipped or scheduled again."""
+    for name in sorted(body.model_fields_set):
+        if getattr(body, name) is None:
+            raise InvalidInput(f"Invalid {name}: may not be null", loc=["body", name])
+    if body.due_at is None and body.status is None:
+        return await get_follow_up(follow_up_id, engine, principal, clock)
     changed = await repository.change(
         engine,
         tenant_id=principal.tenant_id,
