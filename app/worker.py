@@ -29,6 +29,7 @@ logger = logging.getLogger("gracious")
 LEASE = timedelta(seconds=30)
 ENDPOINTS_AT_ONCE = 16
 DELIVERIES_PER_CLAIM = 100
+BATCH = 500  # follow-ups to emit, events to fan out, per pass
 RECORD_EVERY = 20
 RECORD_WITHIN = 0.25  # seconds
 
@@ -45,6 +46,7 @@ class Worker:
         self._engine = engine
         self._clock = clock
         self._poll = settings.worker_poll_seconds
+        self._backlog = False
         self._client = ssrf.client(
             allow_private=settings.webhook_allow_private_networks,
             timeout=delivery.TIMEOUT_SECONDS,
@@ -53,13 +55,16 @@ class Worker:
 
     async def run_once(self) -> int:
         """One pass over everything that is due now; how much was done."""
-        done = await follow_ups.emit_due(self._engine, now=self._clock())
-        done += await webhooks.fan_out(self._engine, now=self._clock())
+        emitted = await follow_ups.emit_due(self._engine, now=self._clock(), batch=BATCH)
+        queued = await webhooks.fan_out(self._engine, now=self._clock(), batch=BATCH)
         claimed = await webhooks.claim(
             self._engine, now=self._clock(), lease=LEASE, limit=ENDPOINTS_AT_ONCE
         )
         sent = await asyncio.gather(*(self._deliver(endpoint) for endpoint in claimed))
-        return done + sum(sent)
+        # Straight on only when a batch was full: a pass per trickle of new events would take
+        # the database's attention (SQLite's one writer) from the requests that make them.
+        self._backlog = BATCH in (emitted, queued) or DELIVERIES_PER_CLAIM in sent
+        return emitted + queued + sum(sent)
 
     async def _deliver(self, endpoint: webhooks.Claimed) -> int:
         sent = 0
@@ -96,19 +101,20 @@ class Worker:
         await webhooks.record(self._engine, endpoint_id=endpoint.id, results=results, lease=LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set: straight on while there is work, else every poll."""
+        """Work until `stop` is set: straight on while there is a backlog, else every poll."""
         while not stop.is_set():
             try:
-                done = await self.run_once()
+                await self.run_once()
+                busy = self._backlog
             except DATABASE_DOWN as error:
                 logger.warning("worker: database unavailable: %s", type(error).__name__)
-                done = 0
+                busy = False
             except Exception:
                 # Loud in the log, but the next pass still runs: one bad pass must not stop
                 # every delivery of the process.
                 logger.exception("worker: a pass failed")
-                done = 0
-            if done == 0:
+                busy = False
+            if not busy:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self._poll)
 
