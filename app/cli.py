@@ -1,17 +1,20 @@
-"""`gracious`: manage API keys from the command line (secrets are shown once, at creation)."""
+"""`gracious`: manage API keys (secrets are shown once, at creation) and run the worker."""
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.api.deps import utc_now
 from app.config import get_settings
 from app.db import create_engine
 from app.keys import ADMIN_KEY_ID_PREFIX
 from app.store import keys as key_store
 from app.store import tenants as tenant_store
+from app.worker import serve
 
 
 async def _with_engine(action: Callable[[AsyncEngine], Awaitable[int]]) -> int:
@@ -90,6 +93,17 @@ async def _hint(engine: AsyncEngine) -> int:
     return 0
 
 
+async def _work(engine: AsyncEngine) -> int:
+    """Deliver events and emit due follow-ups until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print("Gracious worker running; stop it with Ctrl-C or SIGTERM.", flush=True)
+    await serve(engine, get_settings(), utc_now, stop)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gracious", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -109,10 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     bootstrap.add_argument("--host", default="127.0.0.1")
     bootstrap.add_argument("--port", default="8000")
     commands.add_parser("hint", help="say how to make the first key, if there is none")
+    commands.add_parser("worker", help="deliver webhooks and emit due follow-ups")
     args = parser.parse_args(argv)
 
     action: Callable[[AsyncEngine], Awaitable[int]]
-    if args.command == "bootstrap":
+    if args.command == "worker":
+        action = _work
+    elif args.command == "bootstrap":
         action = _bootstrap(args.host, args.port)
     elif args.command == "hint":
         action = _hint

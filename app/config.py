@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
+    webhook_allow_private_networks: bool = Field(
+        default=False,
+        description="Let webhooks use http and reach private and loopback addresses (development).",
+    )
+    worker_embedded: bool | None = Field(
+        default=None,
+        description="Run the worker inside the server process; default: on for SQLite only.",
+    )
+    worker_poll_seconds: float = Field(
+        default=0.2, gt=0, description="How often an idle worker looks for work."
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -28,7 +28,7 @@ _STEP_BITS = 40
 _last = [0, 0]  # the last id's millisecond and random part
 
 
-def new_id(moment: datetime) -> str:
+def new_id(moment: datetime, prefix: str = PREFIX) -> str:
     millis = int(moment.timestamp() * 1000)
     last_millis, last_random = _last
     random = secrets.randbits(80)
@@ -37,21 +37,21 @@ def new_id(moment: datetime) -> str:
         if random >= _RANDOM_LIMIT:  # this millisecond is spent: borrow the next one
             millis, random = millis + 1, secrets.randbits(80)
     _last[:] = [millis, random]
-    return PREFIX + _encode(millis, 10) + _encode(random, 16)
+    return prefix + _encode(millis, 10) + _encode(random, 16)
 
 
-def id_floor(moment: datetime) -> str:
+def id_floor(moment: datetime, prefix: str = PREFIX) -> str:
     """The smallest id that could have been made at `moment` (for time-bounded scans)."""
     millis = max(int(moment.timestamp() * 1000), 0)
-    return PREFIX + _encode(millis, 10) + "0" * 16
+    return prefix + _encode(millis, 10) + "0" * 16
 
 
-def is_well_formed(value: str) -> bool:
+def is_well_formed(value: str, prefix: str = PREFIX) -> bool:
     return (
-        len(value) == ID_LENGTH
-        and value.startswith(PREFIX)
-        and all(char in _DECODE for char in value[len(PREFIX) :])
-        and value[len(PREFIX)] <= "7"  # a ULID's time part fits 48 bits
+        len(value) == len(prefix) + 26
+        and value.startswith(prefix)
+        and all(char in _DECODE for char in value[len(prefix) :])
+        and value[len(prefix)] <= "7"  # a ULID's time part fits 48 bits
     )
 
 

@@ -1,5 +1,6 @@
 """The application factory: lifespan, middleware, routers, error handlers and offline docs."""
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,7 +11,17 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
 from app import logs
-from app.api import batches, closeouts, declines, export, meta, tenants
+from app.api import (
+    batches,
+    closeouts,
+    declines,
+    events,
+    export,
+    follow_ups,
+    meta,
+    tenants,
+    webhooks,
+)
 from app.api import metrics as metrics_api
 from app.api.deps import Clock, utc_now
 from app.api.docs import mount_docs
@@ -18,13 +29,14 @@ from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
 from app.compression import GzipWhenAsked
 from app.config import Settings, get_settings
-from app.db import create_engine
+from app.db import create_engine, is_sqlite
 from app.errors import install_handlers
 from app.limits import BodySizeLimit
 from app.observe import RequestObserver
 from app.ratelimit import RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
+from app.worker import serve as serve_worker
 
 DESCRIPTION = (
     "Gracious composes ready-to-send decline messages for job candidates (email, phone "
@@ -49,6 +61,9 @@ ROUTERS = (
     batches.router,
     closeouts.router,
     tenants.router,
+    follow_ups.router,
+    webhooks.router,
+    events.router,
     meta.router,
 )
 BULK_PATHS = frozenset({"/v1/declines/batch", "/v1/closeouts"})
@@ -80,9 +95,22 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         # full collection, which cost ~15% of the write path's time in a profile.
         gc.collect()
         gc.freeze()
+        embedded = settings.worker_embedded
+        if embedded is None:
+            embedded = is_sqlite(settings.database_url)
+        stop_worker = asyncio.Event()
+        worker = None
+        if embedded:
+            # One process does everything: the worker sends from here (SQLite has one writer).
+            worker = asyncio.create_task(
+                serve_worker(app.state.engine, settings, clock, stop_worker)
+            )
         try:
             yield
         finally:
+            stop_worker.set()
+            if worker is not None:
+                await worker
             gc.unfreeze()
             await app.state.driver.close()
             await app.state.engine.dispose()

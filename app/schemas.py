@@ -1,8 +1,10 @@
 """The API's request and response bodies (Pydantic), kept apart from the ORM models."""
 
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Literal
 
 from pydantic import (
@@ -63,6 +65,30 @@ class Candidate(Strict):
     name: Line120
     email: Email | None = None
     phone: Phone | None = None
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description=(
+            'IANA time zone ("America/New_York"): follow-ups come due at 09:00 there. Default:'
+            " the offset of interview_at, else UTC."
+        ),
+        # A name of the tz database (which gains names over time), not a closed enum.
+        pattern=r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$",
+        examples=["America/New_York"],
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is not None and value not in _timezones():
+            raise PydanticCustomError("unknown_timezone", "unknown IANA time zone name", {})
+        return value
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    # The tz database's names, not whatever ZoneInfo would open: no paths, no files.
+    return frozenset(zoneinfo.available_timezones())
 
 
 class Recipient(Strict):
@@ -210,11 +236,28 @@ class FollowUpKind(StrEnum):
     check_in = "check_in"
 
 
+class FollowUpStatus(StrEnum):
+    scheduled = "scheduled"
+    due = "due"  # scheduled, and due_at has passed
+    sent = "sent"
+    skipped = "skipped"
+
+
 class FollowUp(BaseModel):
     kind: FollowUpKind
     send_after_days: int
     subject: str
     text: str
+    # Stored declines only (see /v1/follow-ups); a preview has none of them.
+    id: str | SkipJsonSchema[None] = Field(
+        default=None, exclude_if=lambda value: value is None, description="`fup_…`"
+    )
+    due_at: datetime | SkipJsonSchema[None] = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
+    status: FollowUpStatus | SkipJsonSchema[None] = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
 
 
 class Messages(BaseModel):

@@ -74,7 +74,18 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with LifespanManager(application):
         async with application.state.engine.begin() as connection:
-            for table in ["declines", "closeouts", "idempotency_keys", "api_keys", "admin_keys"]:
+            for table in [
+                "delivery_attempts",
+                "deliveries",
+                "events",
+                "webhook_endpoints",
+                "follow_ups",
+                "declines",
+                "closeouts",
+                "idempotency_keys",
+                "api_keys",
+                "admin_keys",
+            ]:
                 await connection.execute(text(f"DELETE FROM {table}"))
             await connection.execute(text("DELETE FROM tenants WHERE id <> 'ten_default'"))
         yield application

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import ids, metrics
+from app import follow_through, ids, metrics
 from app.api import examples
 from app.api.auth import (
     AuthenticatedRoute,
@@ -42,6 +42,7 @@ from app.schemas import (
 from app.store import declines as repository
 from app.store import idempotency
 from app.store.driver import Driver
+from app.store.events import EVENT_PREFIX
 from app.store.keys import Principal
 
 router = APIRouter(
@@ -183,6 +184,11 @@ async def _store(
     created_at = ids.created_at(decline_id)
     with metrics.COMPOSITION.time():
         messages, guidance = compose_fields(body, now=now)
+    follow_ups: list[follow_through.NewFollowUp] = []
+    if "follow_ups" in messages:
+        composed = messages["follow_ups"]
+        assert isinstance(composed, list)
+        messages["follow_ups"], follow_ups = follow_through.schedule(body, composed, created_at)
     document = decline_document(
         id=decline_id,
         created_at=created_at,
@@ -209,6 +215,8 @@ async def _store(
                 body.candidate.name,
             ),
             document=document,
+            follow_ups=tuple(follow_ups),
+            event_id=ids.new_id(created_at, EVENT_PREFIX),
         ),
         key_id=principal.key_id,
         location=location,
@@ -260,6 +268,7 @@ async def list_declines(
     request: Request,
     engine: EngineDep,
     filters: LogFiltersDep,
+    clock: ClockDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
@@ -280,7 +289,9 @@ async def list_declines(
         next_url = request.url.include_query_params(cursor=page.next_cursor)
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     # Stored documents are already JSON: the page is assembled, not re-serialised.
-    body = '{"items":[' + ",".join(page.documents) + '],"next_cursor":' + next_json + "}"
+    now = clock()
+    documents = [follow_through.as_of(document, now) for document in page.documents]
+    body = '{"items":[' + ",".join(documents) + '],"next_cursor":' + next_json + "}"
     return _json(body, headers=headers)
 
 
@@ -290,12 +301,14 @@ async def list_declines(
     operation_id="getDecline",
     responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
 )
-async def get_decline(decline_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
+async def get_decline(
+    decline_id: str, engine: EngineDep, principal: PrincipalDep, clock: ClockDep
+) -> Response:
     """One stored decline."""
     document = await repository.get(engine, tenant_id=principal.tenant_id, decline_id=decline_id)
     if document is None:
         raise NotFound("No decline has this id.")
-    return _json(document)
+    return _json(follow_through.as_of(document, clock()))
 
 
 @router.delete(
@@ -304,8 +317,12 @@ async def get_decline(decline_id: str, engine: EngineDep, principal: PrincipalDe
     operation_id="deleteDecline",
     responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
 )
-async def delete_decline(decline_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
+async def delete_decline(
+    decline_id: str, engine: EngineDep, principal: PrincipalDep, clock: ClockDep
+) -> Response:
     """Erase a decline for good (the candidate's right to erasure)."""
-    if not await repository.remove(engine, tenant_id=principal.tenant_id, decline_id=decline_id):
+    if not await repository.remove(
+        engine, tenant_id=principal.tenant_id, decline_id=decline_id, now=clock()
+    ):
         raise NotFound("No decline has this id.")
     return Response(status_code=204)

@@ -10,16 +10,22 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pydantic_core import to_json
 from sqlalchemy import ColumnElement, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
-from app.models import DeclineRow
-from app.store import idempotency
-from app.store.driver import Driver, insert_while_key_is_live
+from app.follow_through import NewFollowUp
+from app.models import DeclineRow, DeliveryAttempt, DeliveryRow, EventRow, FollowUpRow
+from app.store import events, idempotency
+from app.store.driver import Driver, write_decline
 from app.store.transaction import writing
 
 _table: Table = DeclineRow.__table__  # type: ignore[assignment]
+_follow_ups: Table = FollowUpRow.__table__  # type: ignore[assignment]
+_events: Table = EventRow.__table__  # type: ignore[assignment]
+_deliveries: Table = DeliveryRow.__table__  # type: ignore[assignment]
+_attempts: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
 _CURSOR_PREFIX = "c1:"
 
 
@@ -38,6 +44,10 @@ class NewDecline:
     search_fields: tuple[str | None, ...]
     document: str
     closeout_id: str | None = None
+    # Its follow-ups as things to do, and its decline.created event (the outbox); a decline
+    # stored in a batch or a closeout has neither yet.
+    follow_ups: tuple[NewFollowUp, ...] = ()
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +98,40 @@ async def add(
     location: str,
     idempotency_key: str | None,
 ) -> bool:
-    """Store the decline (and, under an Idempotency-Key, the response that announces it) if
-    the key `key_id` is still live; False, with nothing stored, if it was revoked.
+    """Store the decline with its follow-ups and its decline.created event (and, under an
+    Idempotency-Key, the response that announces it) if the key `key_id` is still live; False,
+    with nothing stored, if it was revoked.
 
-    A plain create is one statement, so it takes the driver's hot path; with an Idempotency-Key
-    the decline and the stored response are written in one transaction on the engine.
+    A plain create takes the driver's hot path; with an Idempotency-Key the decline and the
+    stored response are written in one transaction on the engine.
     """
-    values = {"key_id": key_id, **row_values(decline)}
+    values: dict[str, object] = {
+        "key_id": key_id,
+        **row_values(decline),
+        # its decline.created event, whose data is the document itself
+        "e_id": decline.event_id,
+        "e_type": "decline.created",
+        "e_data": None,
+        "e_dedup_key": None,
+        "e_fanned_out": False,
+    }
+    for follow_up in decline.follow_ups:
+        prefix = f"f{follow_up.position}_"
+        values[prefix + "id"] = follow_up.id
+        values[prefix + "position"] = follow_up.position
+        values[prefix + "kind"] = follow_up.kind
+        values[prefix + "send_after_days"] = follow_up.send_after_days
+        values[prefix + "subject"] = follow_up.subject
+        values[prefix + "text"] = follow_up.text
+        values[prefix + "due_at"] = follow_up.due_at
+        values[prefix + "status"] = "scheduled"
+        values[prefix + "schedule"] = 1
+        values[prefix + "due_pending"] = True
+    count = len(decline.follow_ups)
     if idempotency_key is None:
-        return await driver.insert_decline(values)
+        return await driver.insert_decline(values, count)
     async with writing(engine) as connection:
-        result = await connection.execute(insert_while_key_is_live(), values)
-        if result.rowcount != 1:
+        if not await write_decline(connection, values, count):
             return False
         await idempotency.complete(
             connection,
@@ -140,14 +172,32 @@ async def get(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> str | 
         return result.scalar_one_or_none()
 
 
-async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> bool:
+async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str, now: datetime) -> bool:
+    """Erase the decline and every stored copy of it, and record decline.deleted (its id only)."""
     if not ids.is_well_formed(decline_id):
         return False
     async with writing(engine) as connection:
         result = await connection.execute(
             delete(_table).where(_table.c.id == decline_id, _table.c.tenant_id == tenant_id)
         )
-        return result.rowcount > 0
+        if result.rowcount == 0:
+            return False
+        # Its follow-ups, and its events with their queued deliveries and attempts: each event
+        # of a decline carries its text (decline.created serves the document itself).
+        await connection.execute(delete(_follow_ups).where(_follow_ups.c.decline_id == decline_id))
+        about = select(_events.c.id).where(_events.c.decline_id == decline_id)
+        await connection.execute(delete(_attempts).where(_attempts.c.event_id.in_(about)))
+        await connection.execute(delete(_deliveries).where(_deliveries.c.event_id.in_(about)))
+        await connection.execute(delete(_events).where(_events.c.decline_id == decline_id))
+        await events.record(
+            connection,
+            tenant_id=tenant_id,
+            event_type="decline.deleted",
+            now=now,
+            data=to_json({"id": decline_id}).decode(),
+            decline_id=None,
+        )
+        return True
 
 
 def log_conditions(query: LogQuery) -> list[ColumnElement[bool]]:

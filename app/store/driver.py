@@ -7,9 +7,13 @@ statement on a pooled asyncpg connection (autocommit), or one call on a sqlite3 
 the event loop. The SQL is still SQLAlchemy's, compiled once from the models' tables for the
 engine's dialect, with the dialect's own value conversions, so both paths write the same rows.
 
+A decline is stored with its follow-ups and its `decline.created` event (the transactional
+outbox): on PostgreSQL as one statement, the three inserts chained by CTEs; on SQLite as three
+statements in one local transaction. Either way it is one round trip's worth of work.
 Batches and closeouts write here too, in one transaction of a few executemany calls
-(write_many). Everything else (the log, reads by id, erasure, claiming idempotency keys, keys)
-stays on the engine.
+(write_many).
+
+Everything else (the log, reads by id, erasure, idempotency, keys) stays on the engine.
 """
 
 import asyncio
@@ -19,17 +23,18 @@ from contextlib import suppress
 from typing import Any, Protocol, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select, union_all
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.sql.expression import CTE, BindParameter, ClauseElement, CompoundSelect, Select
 
 from app.config import Settings
 from app.db import SQLITE_PRAGMAS
 from app.errors import DatabaseDown
-from app.models import ApiKey, Closeout, DeclineRow, IdempotencyRecord
+from app.models import ApiKey, Closeout, DeclineRow, EventRow, FollowUpRow, IdempotencyRecord
 from app.store.idempotency import completion
 from app.store.transaction import sqlite_write_lock
 
@@ -37,6 +42,8 @@ _declines: Table = DeclineRow.__table__  # type: ignore[assignment]
 _keys: Table = ApiKey.__table__  # type: ignore[assignment]
 _closeouts: Table = Closeout.__table__  # type: ignore[assignment]
 _idempotency: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
+_follow_ups: Table = FollowUpRow.__table__  # type: ignore[assignment]
+_events: Table = EventRow.__table__  # type: ignore[assignment]
 
 KeyRow = tuple[str, str, str]  # id, tenant_id, secret_sha256
 T = TypeVar("T")
@@ -50,8 +57,9 @@ class Driver(Protocol):
     async def find_key(self, digest: str) -> KeyRow | None:
         """The live (not revoked) key with this secret digest."""
 
-    async def insert_decline(self, values: Mapping[str, object]) -> bool:
-        """Insert one row into declines if the key `values["key_id"]` is live; False if not.
+    async def insert_decline(self, values: Mapping[str, object], follow_ups: int) -> bool:
+        """Insert one row into declines, its `follow_ups` follow-ups and its event, if the key
+        `values["key_id"]` is live; False, with nothing stored, if not.
 
         Committed when this returns.
         """
@@ -70,16 +78,17 @@ class Driver(Protocol):
 class _Statement:
     """A Core statement compiled once: its SQL, and its parameters in order with converters."""
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect, table: Table | None = None):
+    def __init__(self, statement: ClauseElement | Executable, dialect: Dialect):
+        assert isinstance(statement, ClauseElement)
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         self.sql = compiled.string
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
         converters: dict[str, Callable[[Any], Any]] = {}
-        for column in table.columns if table is not None else ():
-            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
-                converters[column.key] = process
+                converters[name] = process
         self._converters = converters
 
     def parameters(self, values: Mapping[str, object]) -> list[object]:
@@ -105,12 +114,91 @@ def insert_while_key_is_live() -> Insert:
     return insert(_declines).from_select(columns, values.where(live_key))
 
 
-def _statements(dialect: Dialect) -> tuple[_Statement, _Statement]:
-    find_key = select(_keys.c.id, _keys.c.tenant_id, _keys.c.secret_sha256).where(
-        _keys.c.secret_sha256 == bindparam("digest"), _keys.c.revoked_at.is_(None)
+# The follow-up and event columns the write path fills from the decline's own values.
+_FROM_DECLINE = {"tenant_id": "tenant_id", "decline_id": "id", "updated_at": "created_at"}
+
+
+def _bind(table: Table, column: str, prefix: str) -> BindParameter[Any]:
+    name = _FROM_DECLINE.get(column) if table is _follow_ups else None
+    if table is _events and column in ("tenant_id", "created_at"):
+        name = column
+    if table is _events and column == "decline_id":
+        name = "id"
+    return bindparam(name or prefix + column, type_=table.c[column].type)
+
+
+def _row(table: Table, prefix: str) -> Select[Any]:
+    return select(*(_bind(table, column.key, prefix) for column in table.columns))
+
+
+def decline_statements(dialect_name: str, follow_ups: int) -> list[Executable]:
+    """The statements that store a decline, its follow-ups (bound as `f0_id`, `f1_id`, ...)
+    and its event (`e_id`, ...): the first stores nothing when the key is not live, and the
+    others must then be skipped.
+
+    On PostgreSQL they are one statement that returns how many declines it stored; the
+    follow-ups and the event select from the stored decline, so they follow it or nothing.
+    """
+    decline = insert_while_key_is_live()
+    rows = [_row(_follow_ups, f"f{position}_") for position in range(follow_ups)]
+    event = _row(_events, "e_")
+    source: Select[Any] | CompoundSelect[Any]
+    if dialect_name != "postgresql":
+        statements: list[Executable] = [decline]
+        if rows:
+            source = rows[0] if len(rows) == 1 else union_all(*rows)
+            statements.append(insert(_follow_ups).from_select(list(_follow_ups.columns), source))
+        statements.append(insert(_events).from_select(list(_events.columns), event))
+        return statements
+    stored = decline.returning(_declines.c.id).cte("stored")
+    ctes: list[CTE] = []
+    if rows:
+        selected = [row.select_from(stored) for row in rows]
+        source = selected[0] if len(selected) == 1 else union_all(*selected)
+        ctes.append(
+            insert(_follow_ups).from_select(list(_follow_ups.columns), source).cte("follow_ups")
+        )
+    ctes.append(
+        insert(_events).from_select(list(_events.columns), event.select_from(stored)).cte("outbox")
     )
-    insert_decline = _Statement(insert_while_key_is_live(), dialect, _declines)
-    return _Statement(find_key, dialect), insert_decline
+    return [select(func.count()).select_from(stored).add_cte(*ctes)]
+
+
+async def write_decline(
+    connection: AsyncConnection, values: Mapping[str, object], follow_ups: int
+) -> bool:
+    """decline_statements on an engine connection, inside the caller's transaction."""
+    statements = decline_statements(connection.dialect.name, follow_ups)
+    result = await connection.execute(statements[0], dict(values))
+    if connection.dialect.name == "postgresql":
+        return bool(result.scalar_one() == 1)
+    if result.rowcount != 1:
+        return False
+    for statement in statements[1:]:
+        await connection.execute(statement, dict(values))
+    return True
+
+
+class _Statements:
+    """The hot path's statements for one dialect, compiled on first use."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        find_key = select(_keys.c.id, _keys.c.tenant_id, _keys.c.secret_sha256).where(
+            _keys.c.secret_sha256 == bindparam("digest"), _keys.c.revoked_at.is_(None)
+        )
+        self.find_key = _Statement(find_key, dialect)
+        self._writes: dict[int, list[_Statement]] = {}
+
+    def write(self, follow_ups: int) -> list[_Statement]:
+        statements = self._writes.get(follow_ups)
+        if statements is None:
+            statements = [
+                _Statement(statement, self._dialect)
+                for statement in decline_statements(self._dialect.name, follow_ups)
+            ]
+            self._writes[follow_ups] = statements
+        return statements
 
 
 class _Bulk:
@@ -124,9 +212,9 @@ class _Bulk:
         )
         self.live_key = _Statement(live_key, dialect)
         self.writes = {
-            "declines": _Statement(insert(_declines), dialect, _declines),
-            "closeouts": _Statement(insert(_closeouts), dialect, _closeouts),
-            "idempotency_keys": _Statement(completion(), dialect, _idempotency),
+            "declines": _Statement(insert(_declines), dialect),
+            "closeouts": _Statement(insert(_closeouts), dialect),
+            "idempotency_keys": _Statement(completion(), dialect),
         }
 
     def batches(self, writes: Sequence[BulkWrite]) -> list[tuple[str, list[list[object]]]]:
@@ -168,7 +256,7 @@ async def _no_reset(_connection: object) -> None:
 class PostgresDriver:
     def __init__(self, pool: asyncpg.Pool, dialect: Dialect, settings: Settings) -> None:
         self._pool = pool
-        self._find_key, self._insert = _statements(dialect)
+        self._statements = _Statements(dialect)
         self._bulk = _Bulk(dialect)
         self._acquire_timeout = settings.db_pool_timeout_seconds
 
@@ -207,7 +295,7 @@ class PostgresDriver:
             return await self._pool.acquire()
 
     async def find_key(self, digest: str) -> KeyRow | None:
-        sql = self._find_key.sql
+        sql = self._statements.find_key.sql
 
         async def fetch(connection: asyncpg.Connection) -> KeyRow | None:
             row = await connection.fetchrow(sql, digest)
@@ -222,12 +310,13 @@ class PostgresDriver:
                 raise
             return await self._run(fetch)
 
-    async def insert_decline(self, values: Mapping[str, object]) -> bool:
-        sql, parameters = self._insert.sql, self._insert.parameters(values)
+    async def insert_decline(self, values: Mapping[str, object], follow_ups: int) -> bool:
+        (statement,) = self._statements.write(follow_ups)
+        sql, parameters = statement.sql, statement.parameters(values)
 
         async def execute(connection: asyncpg.Connection) -> bool:
-            status: str = await connection.execute(sql, *parameters)
-            return status == "INSERT 0 1"
+            stored: int = await connection.fetchval(sql, *parameters)
+            return stored == 1
 
         return await self._run(execute)
 
@@ -264,7 +353,7 @@ class SqliteDriver:
         self._connection: sqlite3.Connection | None = None
         self._busy_timeout_ms = settings.sqlite_busy_timeout_ms
         self._write_lock = sqlite_write_lock(engine)
-        self._find_key, self._insert = _statements(engine.dialect)
+        self._statements = _Statements(engine.dialect)
         self._bulk = _Bulk(engine.dialect)
         # One caller at a time on the connection: a worker-thread retry must not overlap the loop.
         self._in_use = asyncio.Lock()
@@ -304,7 +393,7 @@ class SqliteDriver:
             connection.execute("PRAGMA busy_timeout=0")
 
     async def find_key(self, digest: str) -> KeyRow | None:
-        sql = self._find_key.sql
+        sql = self._statements.find_key.sql
 
         def fetch(connection: sqlite3.Connection) -> KeyRow | None:
             row = connection.execute(sql, (digest,)).fetchone()
@@ -312,11 +401,11 @@ class SqliteDriver:
 
         return await self._run(fetch)
 
-    async def insert_decline(self, values: Mapping[str, object]) -> bool:
-        sql, parameters = self._insert.sql, self._insert.parameters(values)
+    async def insert_decline(self, values: Mapping[str, object], follow_ups: int) -> bool:
+        steps = [(s.sql, s.parameters(values)) for s in self._statements.write(follow_ups)]
 
         def execute(connection: sqlite3.Connection) -> bool:
-            return _in_transaction(connection, sql, parameters) == 1
+            return _in_transaction(connection, steps)
 
         async with self._write_lock:
             return await self._run(execute)
@@ -351,15 +440,22 @@ class SqliteDriver:
                 self._connection = None
 
 
-def _in_transaction(connection: sqlite3.Connection, sql: str, parameters: Sequence[object]) -> int:
-    """Run one write statement in its own transaction; the number of rows it changed."""
+def _in_transaction(
+    connection: sqlite3.Connection, steps: Sequence[tuple[str, Sequence[object]]]
+) -> bool:
+    """Run write statements in one transaction, the rest only if the first changed one row;
+    whether it did."""
     # BEGIN IMMEDIATE takes the write lock up front, so a busy database fails here, before
     # anything was written, and the retry starts clean.
     connection.execute("BEGIN IMMEDIATE")
     try:
-        changed = connection.execute(sql, parameters).rowcount
+        (sql, parameters), *rest = steps
+        stored = connection.execute(sql, parameters).rowcount == 1
+        if stored:
+            for sql, parameters in rest:
+                connection.execute(sql, parameters)
         connection.execute("COMMIT")
-        return changed
+        return stored
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import fields, replace
 from pathlib import Path
 
-from scripts.bench import report, scale, scenarios
+from scripts.bench import follow_through, report, scale, scenarios
 from scripts.bench.scenarios import BenchConfig, Figures
 
 QUICK = BenchConfig(
@@ -75,11 +75,21 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(config: BenchConfig) -> list[Figures]:
+def run(config: BenchConfig) -> tuple[list[Figures], list[follow_through.Measured]]:
     results = []
+    measured: list[follow_through.Measured] = []
     with tempfile.TemporaryDirectory(prefix="gracious-bench-") as folder:
         workdir = Path(folder)
         for kind in config.databases:
+            if "outbox" in config.parts:
+                say(f"{kind}: outbox")
+                measured.append(follow_through.measure_outbox(kind, config, workdir, say))
+            if "delivery" in config.parts and kind == "postgresql":
+                say(f"{kind}: event to receiver")
+                measured.append(follow_through.measure_delivery(kind, config, workdir, say))
+            if "due" in config.parts:
+                say(f"{kind}: due follow-ups at scale")
+                measured.append(follow_through.measure_due_list(kind, config, workdir, say))
             figures = Figures(database=kind)
             if "write" in config.parts:
                 say(f"{kind}: write path")
@@ -97,10 +107,15 @@ def run(config: BenchConfig) -> list[Figures]:
                 say(f"{kind}: export and stats at scale")
                 scale.measure_export_and_stats(kind, config, workdir, figures.scale, say)
             results.append(figures)
-    return results
+    return results, measured
 
 
-def render(config: BenchConfig, results: list[Figures], command: str) -> tuple[str, bool]:
+def render(
+    config: BenchConfig,
+    results: list[Figures],
+    command: str,
+    measured: list[follow_through.Measured] | None = None,
+) -> tuple[str, bool]:
     rows = report.rows(
         config.large_rows,
         config.small_rows,
@@ -124,6 +139,10 @@ def render(config: BenchConfig, results: list[Figures], command: str) -> tuple[s
             report.context(results),
         ]
     )
+    if measured:
+        text += "\n\nFollow-through (follow-ups, the outbox, webhooks):\n\n"
+        text += follow_through.table(measured)
+        all_met = all_met and all(item.met for item in measured)
     return text, all_met
 
 
@@ -143,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         ["python", "-m", "scripts.bench", *argv]
     )
     say(f"benchmark: {config}")
-    results = run(config)
-    section, all_met = render(config, results, command)
+    results, measured = run(config)
+    section, all_met = render(config, results, command, measured)
     print(section)
     if args.update_doc:
         update_doc(args.update_doc, section)

@@ -25,7 +25,16 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class BenchConfig:
     databases: tuple[str, ...] = ("postgresql", "sqlite")
-    parts: tuple[str, ...] = ("write", "log", "memory", "bulk", "export")
+    parts: tuple[str, ...] = (
+        "write",
+        "log",
+        "memory",
+        "bulk",
+        "export",
+        "outbox",
+        "delivery",
+        "due",
+    )
     concurrency: int = 64
     # Five, not three: one 15-second round of either side can run a fifth slower than the next
     # on this shared machine, and a median of five shrugs off two such rounds.

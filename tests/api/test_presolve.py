@@ -77,6 +77,8 @@ def _comparable(response: Response) -> dict[str, Any]:
     body = response.json()
     if response.status_code == 201:
         body = {key: value for key, value in body.items() if key not in ("id", "created_at")}
+        for follow_up in body["messages"].get("follow_ups", []):
+            del follow_up["id"], follow_up["due_at"]
     else:
         body.pop("request_id")  # each request has its own
     return {

@@ -1,0 +1,130 @@
+"""The worker: emits follow_up.due, queues each event for its endpoints, and delivers them.
+
+Any number of workers may run against one database. Each pass claims endpoints with a lease
+(app.store.webhooks.claim), so one worker at a time sends to an endpoint, in order; a worker
+killed mid-delivery loses nothing, since what it had claimed returns to the queue when the
+lease runs out and what it had not recorded as sent is sent again (at least once).
+The clock is an object passed in, so retries can be driven through time without sleeping.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import delivery, ssrf
+from app.config import Settings
+from app.errors import DATABASE_DOWN
+from app.store import follow_ups, webhooks
+
+Clock = Callable[[], datetime]
+logger = logging.getLogger("gracious")
+
+# Longer than any one attempt (15 s) and renewed after each, so a live worker keeps it.
+LEASE = timedelta(seconds=30)
+ENDPOINTS_AT_ONCE = 16
+DELIVERIES_PER_CLAIM = 100
+BATCH = 500  # follow-ups to emit, events to fan out, per pass
+RECORD_EVERY = 20
+RECORD_WITHIN = 0.25  # seconds
+
+
+class Worker:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        settings: Settings,
+        *,
+        clock: Clock,
+        resolver: ssrf.Resolver = ssrf.system_resolver,
+    ) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._poll = settings.worker_poll_seconds
+        self._backlog = False
+        self._client = ssrf.client(
+            allow_private=settings.webhook_allow_private_networks,
+            timeout=delivery.TIMEOUT_SECONDS,
+            resolver=resolver,
+        )
+
+    async def run_once(self) -> int:
+        """One pass over everything that is due now; how much was done."""
+        emitted = await follow_ups.emit_due(self._engine, now=self._clock(), batch=BATCH)
+        queued = await webhooks.fan_out(self._engine, now=self._clock(), batch=BATCH)
+        claimed = await webhooks.claim(
+            self._engine, now=self._clock(), lease=LEASE, limit=ENDPOINTS_AT_ONCE
+        )
+        sent = await asyncio.gather(*(self._deliver(endpoint) for endpoint in claimed))
+        # Straight on only when a batch was full: a pass per trickle of new events would take
+        # the database's attention (SQLite's one writer) from the requests that make them.
+        self._backlog = BATCH in (emitted, queued) or DELIVERIES_PER_CLAIM in sent
+        return emitted + queued + sum(sent)
+
+    async def _deliver(self, endpoint: webhooks.Claimed) -> int:
+        sent = 0
+        results: list[webhooks.Result] = []
+        flushed = time.monotonic()
+        try:
+            due = await webhooks.due_for(
+                self._engine,
+                endpoint_id=endpoint.id,
+                now=self._clock(),
+                limit=DELIVERIES_PER_CLAIM,
+            )
+            for item in due:
+                at = self._clock()
+                outcome = await delivery.attempt(self._client, endpoint, item, at)
+                results.append(webhooks.Result(item, outcome, at))
+                sent += 1
+                if outcome.disable:
+                    break
+                endpoint = replace(endpoint, failing_since=outcome.failing_since)
+                # Recorded in small batches: one transaction per attempt was most of the cost.
+                if len(results) >= RECORD_EVERY or time.monotonic() - flushed > RECORD_WITHIN:
+                    await self._record(endpoint, results)
+                    results, flushed = [], time.monotonic()
+            await self._record(endpoint, results)
+            results = []
+        finally:
+            with contextlib.suppress(*DATABASE_DOWN):
+                await self._record(endpoint, results)
+                await webhooks.release(self._engine, endpoint_id=endpoint.id)
+        return sent
+
+    async def _record(self, endpoint: webhooks.Claimed, results: list[webhooks.Result]) -> None:
+        await webhooks.record(self._engine, endpoint_id=endpoint.id, results=results, lease=LEASE)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set: straight on while there is a backlog, else every poll."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+                busy = self._backlog
+            except DATABASE_DOWN as error:
+                logger.warning("worker: database unavailable: %s", type(error).__name__)
+                busy = False
+            except Exception:
+                # Loud in the log, but the next pass still runs: one bad pass must not stop
+                # every delivery of the process.
+                logger.exception("worker: a pass failed")
+                busy = False
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self._poll)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+async def serve(engine: AsyncEngine, settings: Settings, clock: Clock, stop: asyncio.Event) -> None:
+    worker = Worker(engine, settings, clock=clock)
+    try:
+        await worker.run(stop)
+    finally:
+        await worker.close()
