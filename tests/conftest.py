@@ -152,6 +152,11 @@ def decline_request(**overrides: Any) -> dict[str, Any]:
         "reason": {"category": "career_direction", "detail": "I want to lead a team."},
         "preferred_role": {"title": "Engineering Manager, Data Platform"},
         "referral": {"name": "Sam Patel", "relationship": "a former colleague", "timing": "now"},
+        # Something for each of the two check-ins to be about.
+        "relationship": {
+            "company_news": "the launch of your real-time analytics product",
+            "common_ground": "open-source data tooling",
+        },
         "interview_at": "2026-12-01T15:00:00-05:00",
     }
     body.update(overrides)

@@ -23,18 +23,33 @@ from contextlib import suppress
 from typing import Any, Protocol, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Table, bindparam, func, insert, select, union_all
+from sqlalchemy import Table, bindparam, func, insert, not_, select, union_all
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.expression import CTE, BindParameter, ClauseElement, CompoundSelect, Select
+from sqlalchemy.sql.expression import (
+    CTE,
+    BindParameter,
+    ClauseElement,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+)
 
 from app.config import Settings
 from app.db import SQLITE_PRAGMAS
 from app.errors import DatabaseDown
-from app.models import ApiKey, Closeout, DeclineRow, EventRow, FollowUpRow, IdempotencyRecord
+from app.models import (
+    ApiKey,
+    Closeout,
+    DeclineRow,
+    EventRow,
+    FollowUpRow,
+    IdempotencyRecord,
+    WebhookEndpoint,
+)
 from app.store.idempotency import completion
 from app.store.transaction import sqlite_write_lock
 
@@ -44,6 +59,7 @@ _closeouts: Table = Closeout.__table__  # type: ignore[assignment]
 _idempotency: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
 _follow_ups: Table = FollowUpRow.__table__  # type: ignore[assignment]
 _events: Table = EventRow.__table__  # type: ignore[assignment]
+_endpoints: Table = WebhookEndpoint.__table__  # type: ignore[assignment]
 
 KeyRow = tuple[str, str, str]  # id, tenant_id, secret_sha256
 T = TypeVar("T")
@@ -128,7 +144,20 @@ def _bind(table: Table, column: str, prefix: str) -> BindParameter[Any]:
 
 
 def _row(table: Table, prefix: str) -> Select[Any]:
-    return select(*(_bind(table, column.key, prefix) for column in table.columns))
+    return select(*(_value(table, column.key, prefix) for column in table.columns))
+
+
+def _value(table: Table, column: str, prefix: str) -> ColumnElement[Any]:
+    if table is _events and column == "fanned_out":
+        # An event of a tenant without endpoints is born fanned out: no worker pass (and on
+        # SQLite no write) is spent on it. An endpoint receives the events made after it.
+        listening = (
+            select(_endpoints.c.id)
+            .where(_endpoints.c.tenant_id == bindparam("tenant_id"), _endpoints.c.enabled)
+            .exists()
+        )
+        return not_(listening).label("fanned_out")
+    return _bind(table, column, prefix)
 
 
 def decline_statements(dialect_name: str, follow_ups: int) -> list[Executable]:
