@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import get_settings
 from app.db import create_engine
+from app.serve import serve
 from app.store import keys as key_store
 
 
@@ -84,11 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     keys_commands.add_parser("list", help="list keys (never their secrets)")
     revoke = keys_commands.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("key_id")
+    serve_parser = commands.add_parser("serve", help="run the service (settings: see README)")
+    serve_parser.add_argument("--host", help="default: HOST, else 127.0.0.1")
+    serve_parser.add_argument("--port", type=int, help="default: PORT, else 8000")
     bootstrap = commands.add_parser("bootstrap", help="create a first key if there is none")
     bootstrap.add_argument("--host", default="127.0.0.1")
     bootstrap.add_argument("--port", default="8000")
     args = parser.parse_args(argv)
 
+    if args.command == "serve":
+        settings = get_settings()
+        overrides = {"host": args.host, "port": args.port}
+        serve(settings.model_copy(update={k: v for k, v in overrides.items() if v is not None}))
+        return 0
     action: Callable[[AsyncEngine], Awaitable[int]]
     if args.command == "bootstrap":
         action = _bootstrap(args.host, args.port)

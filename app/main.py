@@ -1,9 +1,10 @@
 """The application factory: lifespan, middleware, routers, error handlers and offline docs."""
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import fastapi_offline
@@ -12,15 +13,18 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import declines, meta
 from app.api.openapi import install_openapi
 from app.compose.environment import warm_up
 from app.config import Settings, get_settings
 from app.db import create_engine
-from app.errors import install_handlers
+from app.errors import ServerErrors, install_handlers
 from app.limits import BodySizeLimit
-from app.ratelimit import RateLimiter, RateLimitHeaders
+from app.maintenance import maintain
+from app.proxies import trusted_proxies
+from app.ratelimit import Counters, FailedAuthLimiter, RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
 
@@ -48,7 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = create_engine(settings)
         app.state.driver = await open_driver(settings, app.state.engine)
         app.state.known_keys = KnownKeys()
-        app.state.rate_limiter = RateLimiter(settings)
+        app.state.counters = Counters(settings)
+        app.state.rate_limiter = RateLimiter(settings, app.state.counters)
+        app.state.failed_auth = FailedAuthLimiter(settings, app.state.counters)
+        maintenance = asyncio.create_task(maintain(app.state.engine, settings))
         # Everything alive now (modules, schemas, compiled templates, the pools) lives as long
         # as the process: taken out of the collector's sight, it is not walked again by every
         # full collection, which cost ~15% of the write path's time in a profile.
@@ -58,6 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            maintenance.cancel()
+            with suppress(asyncio.CancelledError):
+                await maintenance
             await app.state.driver.close()
             await app.state.engine.dispose()
 
@@ -68,11 +78,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # A redirect to the "right" path would name whatever host the client sent (an open
+        # redirect); a path with a trailing slash is a plain 404 instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitHeaders)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        timeout=settings.body_timeout_seconds,
+    )
+    trusted = trusted_proxies(settings)
+    if trusted:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
+    # Outermost: an error nothing else handled still gets a problem+json, logged without the
+    # messages that may quote personal text.
+    app.add_middleware(ServerErrors)
     install_handlers(app)
     for router in (declines.router, meta.router):
         app.include_router(router)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Table, delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.models import DeclineRow
@@ -77,23 +77,9 @@ def company_key(company: str) -> str:
     return company.casefold()
 
 
-async def add(
-    engine: AsyncEngine,
-    driver: Driver,
-    decline: NewDecline,
-    *,
-    key_id: str,
-    location: str,
-    idempotency_key: str | None,
-) -> bool:
-    """Store the decline (and, under an Idempotency-Key, the response that announces it) if
-    the key `key_id` is still live; False, with nothing stored, if it was revoked.
-
-    A plain create is one statement, so it takes the driver's hot path; with an Idempotency-Key
-    the decline and the stored response are written in one transaction on the engine.
-    """
+def _values(decline: NewDecline, key_id: str) -> dict[str, object]:
     search_text = "\n".join(field.casefold() for field in decline.search_fields if field)
-    values = {
+    return {
         "key_id": key_id,
         "id": decline.id,
         "tenant_id": decline.tenant_id,
@@ -105,20 +91,35 @@ async def add(
         "search_text": search_text,
         "document": decline.document,
     }
-    if idempotency_key is None:
-        return await driver.insert_decline(values)
-    async with writing(engine) as connection:
-        result = await connection.execute(insert_while_key_is_live(), values)
-        if result.rowcount != 1:
-            return False
-        await idempotency.complete(
-            connection,
-            tenant_id=decline.tenant_id,
-            key=idempotency_key,
-            status=201,
-            location=location,
-            body=decline.document,
-        )
+
+
+async def add(driver: Driver, decline: NewDecline, *, key_id: str) -> bool:
+    """Store the decline if the key `key_id` is still live; False, with nothing stored, if it
+    was revoked. One statement, on the driver's hot path."""
+    return await driver.insert_decline(_values(decline, key_id))
+
+
+async def add_keyed(
+    connection: AsyncConnection,
+    decline: NewDecline,
+    *,
+    key_id: str,
+    location: str,
+    idempotency_key: str,
+) -> bool:
+    """As `add`, in the transaction that claimed the Idempotency-Key, with the response that
+    announces the decline stored beside it."""
+    result = await connection.execute(insert_while_key_is_live(), _values(decline, key_id))
+    if result.rowcount != 1:
+        return False
+    await idempotency.complete(
+        connection,
+        tenant_id=decline.tenant_id,
+        key=idempotency_key,
+        status=201,
+        location=location,
+        body=decline.document,
+    )
     return True
 
 
@@ -141,7 +142,29 @@ async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str) -> boo
         result = await connection.execute(
             delete(_table).where(_table.c.id == decline_id, _table.c.tenant_id == tenant_id)
         )
-        return result.rowcount > 0
+        if result.rowcount == 0:
+            return False
+        await idempotency.erase_responses(
+            connection, tenant_id=tenant_id, location=location_of(decline_id)
+        )
+        return True
+
+
+def location_of(decline_id: str) -> str:
+    return f"/v1/declines/{decline_id}"
+
+
+async def purge(engine: AsyncEngine, *, now: datetime, retention: timedelta | None) -> None:
+    """Erase declines older than `retention` (None: keep them) and expired idempotency records.
+
+    Idempotency records live 24 hours and retention is at least a day, so the records that
+    announced a decline old enough to go have always gone by then too.
+    """
+    async with writing(engine) as connection:
+        if retention is not None:
+            cutoff = ids.id_floor(now - retention)
+            await connection.execute(delete(_table).where(_table.c.id < cutoff))
+        await idempotency.purge_expired(connection, now=now)
 
 
 def _conditions(query: LogQuery) -> list[ColumnElement[bool]]:

@@ -25,8 +25,8 @@ from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.expression import ClauseElement
 
 from app.config import Settings
-from app.db import SQLITE_PRAGMAS
-from app.errors import DatabaseDown
+from app.db import SQLITE_PRAGMAS, idle_session_settings
+from app.errors import DatabaseDown, OutcomeUnknown
 from app.models import ApiKey, DeclineRow
 from app.store.transaction import sqlite_write_lock
 
@@ -48,6 +48,11 @@ class Driver(Protocol):
         """
 
     async def close(self) -> None: ...
+
+
+class StatementFailed(Exception):
+    """A statement the database refused; only its kind, since the driver's message (kept out
+    of this error and its traceback) may quote the values it was given."""
 
 
 class _Statement:
@@ -113,6 +118,8 @@ _PG_DOWN = (
     asyncpg.TooManyConnectionsError,
 )
 _CONNECTION_LOST = (asyncpg.ConnectionDoesNotExistError, ConnectionError)
+# As in app.errors: the server cannot serve now (connection, resources, shutting down).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57")
 
 
 async def _no_reset(_connection: object) -> None:
@@ -142,18 +149,36 @@ class PostgresDriver:
             timeout=settings.db_timeout_seconds / 2,
             command_timeout=settings.db_timeout_seconds / 2,
             reset=_no_reset,
+            # Idle connections are closed before the server's idle_session_timeout would
+            # (see app.db), so a smart shutdown of the server is never held open by them.
+            max_inactive_connection_lifetime=settings.db_idle_seconds / 2,
+            server_settings=idle_session_settings(settings),
         )
         return cls(pool, engine.dialect, settings)
 
-    async def _run(self, call: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    async def _run(
+        self, call: Callable[[asyncpg.Connection], Awaitable[T]], *, writes: bool = False
+    ) -> T:
         try:
             connection = await self._acquire()
-            try:
-                return await call(connection)
-            finally:
-                await self._pool.release(connection)
         except _PG_DOWN as error:
-            raise DatabaseDown(str(error) or type(error).__name__) from error
+            raise DatabaseDown(type(error).__name__) from error
+        try:
+            return await call(connection)
+        except _PG_DOWN as error:
+            # A write sent to a server that then stopped answering may have committed.
+            down = OutcomeUnknown if writes else DatabaseDown
+            raise down(type(error).__name__) from error
+        except asyncpg.PostgresError as error:
+            if (error.sqlstate or "").startswith(_UNAVAILABLE_SQLSTATES):
+                down = OutcomeUnknown if writes else DatabaseDown
+                raise down(type(error).__name__) from None
+            raise StatementFailed(f"{type(error).__name__} (SQLSTATE {error.sqlstate})") from None
+        except (asyncpg.DataError, ValueError, TypeError) as error:
+            # asyncpg says which argument it could not encode, quoting its value.
+            raise StatementFailed(type(error).__name__) from None
+        finally:
+            await self._pool.release(connection)
 
     async def _acquire(self) -> asyncpg.Connection:
         if self._pool.get_idle_size():
@@ -187,7 +212,7 @@ class PostgresDriver:
             status: str = await connection.execute(sql, *parameters)
             return status == "INSERT 0 1"
 
-        return await self._run(execute)
+        return await self._run(execute, writes=True)
 
     async def close(self) -> None:
         with suppress(asyncio.TimeoutError):
