@@ -11,9 +11,9 @@ on without limits or answers 503 (RATE_LIMITS_WITHOUT_REDIS), and says so once a
 import asyncio
 import math
 import time
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -24,6 +24,7 @@ from app.config import Settings
 from app.errors import RateLimitsDown, Throttled
 
 POLICY = "default"
+RETRY_AFTER_FAILURE = 2.0
 STATE_KEY = "rate_limit_headers"
 T = TypeVar("T")
 
@@ -40,37 +41,62 @@ class Counters:
 
     def __init__(self, settings: Settings) -> None:
         self.shared = settings.redis_url is not None
-        if settings.redis_url:
-            timeout = settings.redis_timeout_seconds
-            storage = storage_from_string(
-                f"async+{settings.redis_url}", connect_timeout=timeout, stream_timeout=timeout
-            )
-        else:
-            storage = storage_from_string("async+memory://")
-        self.limiter = MovingWindowRateLimiter(storage)
+        self._settings = settings
+        self.limiter = self._connect()
         self._timeout = settings.redis_timeout_seconds
         self._fail_open = settings.rate_limits_without_redis == "open"
         self._log = Throttled(60.0)
-        self.healthy = True
+        self._down_until = 0.0
+        self._failed = False
 
-    async def call(self, operation: Awaitable[T]) -> T | None:
-        """The operation's result; None when the storage failed and the service fails open."""
+    def _connect(self) -> MovingWindowRateLimiter:
+        settings = self._settings
+        if settings.redis_url is None:
+            return MovingWindowRateLimiter(storage_from_string("async+memory://"))
+        timeout = settings.redis_timeout_seconds
+        storage = storage_from_string(
+            f"async+{settings.redis_url}", connect_timeout=timeout, stream_timeout=timeout
+        )
+        return MovingWindowRateLimiter(storage)
+
+    async def call(self, operation: Coroutine[Any, Any, T]) -> T | None:
+        """The operation's result; None when the storage failed and the service fails open.
+
+        After a failure the storage is left alone for RETRY_AFTER_FAILURE seconds, so that
+        while Redis is down no request waits for its timeout, only the first.
+        """
+        if time.monotonic() < self._down_until:
+            operation.close()
+            return self._without_storage()
         try:
             async with asyncio.timeout(self._timeout):
                 result = await operation
+            self._failed = False
+            return result
         except Exception as error:  # whatever the client library raises: one outcome
-            self.healthy = False
+            self._down_until = time.monotonic() + RETRY_AFTER_FAILURE
+            if self._failed:
+                # Calls cut off mid-way can leave the client's pool with connections that
+                # never come back; the next try starts from a fresh one.
+                self.limiter = self._connect()
+            self._failed = True
             way = "requests go on without limits" if self._fail_open else "requests get 503"
             self._log.warning("rate-limit storage unavailable (%s); %s", type(error).__name__, way)
-            if self._fail_open:
-                return None
-            raise RateLimitsDown from None
-        self.healthy = True
-        return result
+            return self._without_storage()
+
+    def _without_storage(self) -> None:
+        if self._fail_open:
+            return None
+        raise RateLimitsDown
 
     async def ping(self) -> bool:
-        """Whether the storage answers; with fail-closed, RateLimitsDown if it does not."""
-        return bool(await self.call(self.limiter.storage.check()))
+        """Whether the storage answers now; with fail-closed, RateLimitsDown if it does not."""
+        self._down_until = 0.0  # a probe always asks
+        if await self.call(self.limiter.storage.check()):
+            return True
+        self._down_until = time.monotonic() + RETRY_AFTER_FAILURE
+        self._without_storage()
+        return False
 
 
 class RateLimiter:
