@@ -67,7 +67,8 @@ class Counters:
         """
         if time.monotonic() < self._down_until:
             operation.close()
-            return self._without_storage()
+            self._without_storage()
+            return None
         try:
             async with asyncio.timeout(self._timeout):
                 result = await operation
@@ -82,12 +83,13 @@ class Counters:
             self._failed = True
             way = "requests go on without limits" if self._fail_open else "requests get 503"
             self._log.warning("rate-limit storage unavailable (%s); %s", type(error).__name__, way)
-            return self._without_storage()
+            self._without_storage()
+            return None
 
     def _without_storage(self) -> None:
-        if self._fail_open:
-            return None
-        raise RateLimitsDown
+        """Go on without the storage, or refuse to (fail closed)."""
+        if not self._fail_open:
+            raise RateLimitsDown
 
     async def ping(self) -> bool:
         """Whether the storage answers now; with fail-closed, RateLimitsDown if it does not."""
