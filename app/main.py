@@ -4,7 +4,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.counters = Counters(settings)
         app.state.rate_limiter = RateLimiter(settings, app.state.counters)
         app.state.failed_auth = FailedAuthLimiter(settings, app.state.counters)
-        maintenance = asyncio.create_task(maintain(app.state.engine, settings))
+        stop_maintenance = asyncio.Event()
+        maintenance = asyncio.create_task(maintain(app.state.engine, settings, stop_maintenance))
         # Everything alive now (modules, schemas, compiled templates, the pools) lives as long
         # as the process: taken out of the collector's sight, it is not walked again by every
         # full collection, which cost ~15% of the write path's time in a profile.
@@ -65,9 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
-            maintenance.cancel()
-            with suppress(asyncio.CancelledError):
-                await maintenance
+            stop_maintenance.set()
+            await maintenance
             await app.state.driver.close()
             await app.state.engine.dispose()
 

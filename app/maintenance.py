@@ -3,6 +3,7 @@ RETENTION_DAYS, erasing old declines. Each run is one idempotent transaction, so
 it at the same time only repeat each other."""
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -15,11 +16,15 @@ from app.store import declines as repository
 logger = logging.getLogger("gracious")
 
 
-async def maintain(engine: AsyncEngine, settings: Settings) -> None:
-    """Purge now, then every MAINTENANCE_INTERVAL_SECONDS, until cancelled."""
+async def maintain(engine: AsyncEngine, settings: Settings, stop: asyncio.Event) -> None:
+    """Purge now, then every MAINTENANCE_INTERVAL_SECONDS, until `stop` is set.
+
+    Stopped by the event, not cancelled: a purge cut off mid-statement would leave the SQLite
+    driver's thread answering a loop that may be gone.
+    """
     retention = timedelta(days=settings.retention_days) if settings.retention_days else None
     log = Throttled(60.0)
-    while True:
+    while not stop.is_set():
         try:
             await repository.purge(engine, now=datetime.now(UTC), retention=retention)
         except Exception as error:
@@ -27,4 +32,5 @@ async def maintain(engine: AsyncEngine, settings: Settings) -> None:
                 logger.error("maintenance failed: %s", error_kinds(error))
             else:
                 log.warning("maintenance postponed, database unavailable: %s", error_kinds(error))
-        await asyncio.sleep(settings.maintenance_interval_seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), settings.maintenance_interval_seconds)

@@ -198,6 +198,8 @@ def test_new_keys_carry_a_checksum() -> None:
 
 
 async def test_the_rate_limit_window_moves(database_url: str) -> None:
+    if databases.is_postgresql(database_url):
+        pytest.skip("the counters live in memory or Redis: the database plays no part")
     # 45 a minute over a 4-second window: 3 requests in any 4 seconds.
     async with replicas(1, database_url) as (plain,):
         key = await new_key(plain, f"moving-{uuid.uuid4().hex[:6]}")

@@ -55,9 +55,14 @@ def _sabotage(url: str, sql_pg: str, sql_sqlite: str) -> None:
         connection.commit()
 
 
-@pytest.fixture(params=backends())
-def sabotaged(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+@pytest.fixture(scope="module", params=backends())
+def sabotaged(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    """One live service per backend for the module, on a database with a trigger that refuses
+    declines for companies starting with "Boom"."""
     env = {"LOG_LEVEL": "info", "HEADER_TIMEOUT_SECONDS": "1", "BODY_TIMEOUT_SECONDS": "1"}
+    tmp_path = tmp_path_factory.mktemp("sabotaged")
     with databases.database(request.param, tmp_path) as url:
         _sabotage(url, _PG_TRIGGER, _SQLITE_TRIGGER)
         with serving(url, tmp_path, **env) as live:
@@ -140,17 +145,17 @@ async def test_a_500_says_it_closes_the_connection_and_logs_no_personal_text(
 
 
 async def test_a_failing_search_logs_no_search_text(sabotaged: Service) -> None:
-    await asyncio.to_thread(
-        _sabotage,
-        sabotaged.url,
-        "ALTER TABLE declines RENAME COLUMN search_text TO gone",
-        "ALTER TABLE declines RENAME COLUMN search_text TO gone",
-    )
-    async with sabotaged.client() as http:
-        for params in ({"q": "Zqxsearch"}, {"q": "Zqxsearch", "company": "Zqxfilter"}):
-            response = await http.get("/v1/declines", params=params)
-            assert response.status_code in (500, 503), response.text
-            assert response.headers["content-type"] == "application/problem+json"
+    rename = "ALTER TABLE declines RENAME COLUMN {} TO {}"
+    gone, back = rename.format("search_text", "gone"), rename.format("gone", "search_text")
+    await asyncio.to_thread(_sabotage, sabotaged.url, gone, gone)
+    try:
+        async with sabotaged.client() as http:
+            for params in ({"q": "Zqxsearch"}, {"q": "Zqxsearch", "company": "Zqxfilter"}):
+                response = await http.get("/v1/declines", params=params)
+                assert response.status_code in (500, 503), response.text
+                assert response.headers["content-type"] == "application/problem+json"
+    finally:
+        await asyncio.to_thread(_sabotage, sabotaged.url, back, back)
     log = sabotaged.server.log_text()
     assert "zqxsearch" not in log.lower(), log[-3000:]
     assert "zqxfilter" not in log.lower()
