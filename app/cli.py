@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import get_settings
 from app.db import create_engine
-from app.serve import serve
 from app.store import keys as key_store
 
 
@@ -94,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "serve":
+        from app.serve import serve  # uvicorn is only needed here, not by the key commands
+
         settings = get_settings()
         overrides = {"host": args.host, "port": args.port}
         serve(settings.model_copy(update={k: v for k, v in overrides.items() if v is not None}))
