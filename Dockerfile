@@ -30,5 +30,6 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"
 
 # Migrations take a PostgreSQL advisory lock, so replicas starting together migrate once.
-# exec hands PID 1 to uvicorn, which then receives SIGTERM and drains in-flight requests.
-CMD ["sh", "-c", "if [ \"$MIGRATE_ON_START\" = 1 ]; then alembic upgrade head; fi && { gracious hint || true; } && exec uvicorn app.main:app --host \"$HOST\" --port \"$PORT\" --proxy-headers --forwarded-allow-ips='*' --no-server-header --timeout-graceful-shutdown 20"]
+# exec hands PID 1 to the server, which then receives SIGTERM and drains in-flight requests.
+# Behind a proxy, set FORWARDED_ALLOW_IPS to its address (none is trusted by default).
+CMD ["sh", "-c", "if [ \"$MIGRATE_ON_START\" = 1 ]; then alembic upgrade head; fi && { gracious hint || true; } && exec gracious serve --host \"$HOST\" --port \"$PORT\""]

@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/alembic upgrade head
 	$(BIN)/gracious bootstrap --host $(HOST) --port $(PORT)
 	@echo "Gracious is starting: docs at http://$(HOST):$(PORT)/docs"
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --proxy-headers --no-server-header
+	$(BIN)/gracious serve --host $(HOST) --port $(PORT)
 
 # Two workers: the machine has two cores, and the live-server tests mostly wait on I/O.
 test: $(STAMP)

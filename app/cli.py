@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     keys_commands.add_parser("list", help="list keys (never their secrets)")
     revoke = keys_commands.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("key_id")
+    serve_parser = commands.add_parser("serve", help="run the service (settings: see README)")
+    serve_parser.add_argument("--host", help="default: HOST, else 127.0.0.1")
+    serve_parser.add_argument("--port", type=int, help="default: PORT, else 8000")
     bootstrap = commands.add_parser("bootstrap", help="create a first key if there is none")
     bootstrap.add_argument("--host", default="127.0.0.1")
     bootstrap.add_argument("--port", default="8000")
@@ -126,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("worker", help="deliver webhooks and emit due follow-ups")
     args = parser.parse_args(argv)
 
+    if args.command == "serve":
+        from app.serve import serve  # uvicorn is only needed here, not by the key commands
+
+        settings = get_settings()
+        overrides = {"host": args.host, "port": args.port}
+        serve(settings.model_copy(update={k: v for k, v in overrides.items() if v is not None}))
+        return 0
     action: Callable[[AsyncEngine], Awaitable[int]]
     if args.command == "worker":
         action = _work

@@ -44,8 +44,58 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=600, ge=0, description="Requests a minute per API key; 0 turns limits off."
     )
+    rate_limit_window_seconds: int = Field(
+        default=60, ge=1, description="The moving window RATE_LIMIT_PER_MINUTE is counted over."
+    )
     redis_url: str | None = Field(
         default=None, description="redis://host:port/db to share rate limits across replicas."
+    )
+    redis_timeout_seconds: float = Field(
+        default=0.5, gt=0, description="How long a request waits for Redis before going on without."
+    )
+    rate_limits_without_redis: Literal["open", "closed"] = Field(
+        default="open",
+        description="When Redis does not answer: open lets requests through unlimited, "
+        "closed answers 503.",
+    )
+    auth_failures_per_minute: int = Field(
+        default=30,
+        ge=0,
+        description="Failed authentications a minute per client address before 429; 0: no limit.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated proxy addresses whose X-Forwarded-For/-Proto are trusted; "
+        "empty: none.",
+    )
+    db_idle_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="PostgreSQL sessions idle this long are closed (idle_session_timeout).",
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, description="Erase declines older than this many days; unset: keep."
+    )
+    maintenance_interval_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How often expired idempotency records and old declines are purged.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A connection must send a request's headers this fast."
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="A request must send its whole body this fast."
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="How long an idle keep-alive connection stays open."
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Concurrent connections per process; beyond it requests get 503.",
     )
     log_level: str = "info"
     log_format: Literal["text", "json"] = Field(

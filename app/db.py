@@ -22,6 +22,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(
             url,
+            # Statements' values are personal text: never in an error message, so never logged.
+            hide_parameters=True,
             connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
             pool_timeout=settings.db_pool_timeout_seconds,
         )
@@ -29,6 +31,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return engine
     return create_async_engine(
         url,
+        hide_parameters=True,
         # No overflow: under load, overflow connections were opened and closed request by request.
         pool_size=settings.db_pool_size,
         max_overflow=0,
@@ -42,8 +45,16 @@ def create_engine(settings: Settings) -> AsyncEngine:
         connect_args={
             "timeout": settings.db_timeout_seconds / 2,
             "command_timeout": settings.db_timeout_seconds / 2,
+            "server_settings": idle_session_settings(settings),
         },
     )
+
+
+def idle_session_settings(settings: Settings) -> dict[str, str]:
+    """The server ends our sessions left idle this long: a smart shutdown waits for every
+    session to end, and a pool would otherwise keep its idle ones open indefinitely. A pooled
+    connection the server closed is found by the engine's pre-ping and replaced."""
+    return {"idle_session_timeout": str(int(settings.db_idle_seconds * 1000))}
 
 
 def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

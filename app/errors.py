@@ -2,6 +2,8 @@
 
 import logging
 import re
+import time
+import traceback
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -12,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
 from app.config import Settings
@@ -23,6 +26,14 @@ logger = logging.getLogger("gracious")
 
 class DatabaseDown(Exception):
     """The database could not be reached or is refusing connections (raised by the driver)."""
+
+
+class OutcomeUnknown(DatabaseDown):
+    """The database stopped answering after a write was sent: it may or may not have committed."""
+
+
+class RateLimitsDown(Exception):
+    """The rate-limit store (Redis) did not answer in time, and the service fails closed."""
 
 
 class ApiError(Exception):
@@ -99,6 +110,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
@@ -209,26 +221,82 @@ def _allowed_methods(request: Request) -> set[str]:
 
 
 async def _on_database_down(request: Request, error: Exception) -> JSONResponse:
-    # The error's text says which (refused, timed out, locked...); it never holds request data.
-    logger.warning("database unavailable: %s: %s", type(error).__name__, error)
+    # Only the kinds of error: a driver's message may quote the values of a statement.
+    logger.warning("database unavailable: %s", error_kinds(error))
     metrics.DATABASE_UNAVAILABLE.labels(type(error).__name__).inc()
-    return unavailable(request)
+    return unavailable(request, unknown=isinstance(error, OutcomeUnknown))
 
 
-def unavailable(request: Request) -> JSONResponse:
+def unavailable(request: Request, *, unknown: bool = False) -> JSONResponse:
     settings: Settings = request.app.state.settings
     retry_after = str(settings.retry_after_seconds)
-    return problem(
-        503,
-        "The database is unavailable right now. Nothing was stored; please retry.",
-        headers={"Retry-After": retry_after},
-    )
+    if unknown:
+        # The write was sent and no answer came: saying "nothing was stored" could be false.
+        detail = (
+            "The database stopped answering while this request was being stored: the outcome "
+            "is unknown; retry with an Idempotency-Key (the same one, if this request had one)."
+        )
+    elif request.method in ("GET", "HEAD", "OPTIONS"):
+        detail = "The database is unavailable right now; please retry."
+    else:
+        detail = "The database is unavailable right now. Nothing was changed; please retry."
+    return problem(503, detail, headers={"Retry-After": retry_after})
+
+
+def error_kinds(error: BaseException) -> str:
+    """The error's type and those of its causes, without their messages."""
+    kinds: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(kinds) < 5:
+        kinds.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " <- ".join(kinds)
+
+
+def where(error: BaseException) -> str:
+    """The frames an error passed through, as file:line function: a traceback without the
+    messages, since a driver's message may quote the personal text a statement carried."""
+    frames = traceback.extract_tb(error.__traceback__)[-12:]
+    return " | ".join(f"{frame.filename}:{frame.lineno} {frame.name}" for frame in frames)
 
 
 async def _on_unexpected(_request: Request, error: Exception) -> JSONResponse:
-    # The traceback goes to the log, never to the client.
-    logger.exception("unhandled error", exc_info=error)
-    return problem(500, "Something went wrong on our side. Nothing was stored.")
+    log_unexpected(error)
+    return server_error()
+
+
+def log_unexpected(error: BaseException) -> None:
+    logger.error("unhandled error: %s at %s", error_kinds(error), where(error))
+
+
+def server_error() -> JSONResponse:
+    # The server closes the connection after a 500 (its state is in doubt), and says so.
+    return problem(
+        500,
+        "Something went wrong on our side. Nothing was stored.",
+        headers={"Connection": "close"},
+    )
+
+
+class Throttled:
+    """Lets a repeated warning through at most once per `interval` seconds."""
+
+    def __init__(self, interval: float = 60.0) -> None:
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self.suppressed = 0
+
+    def warning(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        last = self._last.get(message)
+        if last is not None and now - last < self.interval:
+            self.suppressed += 1
+            return
+        self._last[message] = now
+        if self.suppressed:
+            message += f" ({self.suppressed} more since the last report)"
+            self.suppressed = 0
+        logger.warning(message, *args)
 
 
 # Errors that mean "the database cannot be reached", not "the request was wrong".
@@ -249,12 +317,69 @@ def install_handlers(app: FastAPI) -> None:
     for error_type in DATABASE_DOWN:
         app.add_exception_handler(error_type, _on_database_down)
     app.add_exception_handler(DBAPIError, _on_dbapi_error)
+    app.add_exception_handler(RateLimitsDown, _on_rate_limits_down)
     app.add_exception_handler(Exception, _on_unexpected)
+
+
+# SQLSTATE classes that mean the server cannot serve now, not that the statement was wrong:
+# connection exceptions, insufficient resources, operator intervention (shutting down,
+# cannot connect now, a statement cancelled by its timeout).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57")
+
+
+def is_unavailable(error: DBAPIError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return error.connection_invalidated or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
+def is_database_down(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError) and is_unavailable(error):
+        return True
+    return isinstance(error, DATABASE_DOWN)
 
 
 async def _on_dbapi_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DBAPIError)
-    if error.connection_invalidated:
+    if is_unavailable(error):
         return await _on_database_down(request, error)
     metrics.DATABASE_ERRORS.labels(type(error).__name__).inc()
     return await _on_unexpected(request, error)
+
+
+async def _on_rate_limits_down(request: Request, _error: Exception) -> JSONResponse:
+    settings: Settings = request.app.state.settings
+    return problem(
+        503,
+        "Rate limits cannot be checked right now; please retry.",
+        headers={"Retry-After": str(settings.retry_after_seconds)},
+    )
+
+
+class ServerErrors:
+    """Turns an exception no handler took into a 500 problem+json, logged as `where` describes.
+
+    Starlette's own last-resort handler answers and then re-raises, so the server logs the full
+    traceback (messages included) and drops the connection the client may still be using.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as error:
+            log_unexpected(error)
+            if not started:  # otherwise the server ends the unfinished response itself
+                await server_error()(scope, receive, send)

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import logs
 from app.api import (
@@ -30,10 +31,12 @@ from app.compose.environment import warm_up
 from app.compression import GzipWhenAsked
 from app.config import Settings, get_settings
 from app.db import create_engine, is_sqlite
-from app.errors import install_handlers
+from app.errors import ServerErrors, install_handlers
 from app.limits import BodySizeLimit
+from app.maintenance import maintain
 from app.observe import RequestObserver
-from app.ratelimit import RateLimiter, RateLimitHeaders
+from app.proxies import trusted_proxies
+from app.ratelimit import Counters, FailedAuthLimiter, RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
 from app.worker import serve as serve_worker
@@ -89,7 +92,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         app.state.engine = create_engine(settings)
         app.state.driver = await open_driver(settings, app.state.engine)
         app.state.known_keys = KnownKeys()
-        app.state.rate_limiter = RateLimiter(settings)
+        app.state.counters = Counters(settings)
+        app.state.rate_limiter = RateLimiter(settings, app.state.counters)
+        app.state.failed_auth = FailedAuthLimiter(settings, app.state.counters)
+        stop_maintenance = asyncio.Event()
+        maintenance = asyncio.create_task(maintain(app.state.engine, settings, stop_maintenance))
         # Everything alive now (modules, schemas, compiled templates, the pools) lives as long
         # as the process: taken out of the collector's sight, it is not walked again by every
         # full collection, which cost ~15% of the write path's time in a profile.
@@ -112,6 +119,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             if worker is not None:
                 await worker
             gc.unfreeze()
+            stop_maintenance.set()
+            await maintenance
             await app.state.driver.close()
             await app.state.engine.dispose()
 
@@ -122,6 +131,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # A redirect to the "right" path would name whatever host the client sent (an open
+        # redirect); a path with a trailing slash is a plain 404 instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -130,12 +142,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
+        timeout=settings.body_timeout_seconds,
         bulk_paths=BULK_PATHS,
         max_bulk_bytes=settings.max_bulk_body_bytes,
     )
     app.add_middleware(GzipWhenAsked)
+    trusted = trusted_proxies(settings)
+    if trusted:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     if settings.cors_origin_list:
-        # Added last, so it is outermost: refusals (413, 429) carry the CORS headers too.
+        # Outside the limits: refusals (413, 429) carry the CORS headers too.
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
@@ -144,6 +160,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             expose_headers=EXPOSED_HEADERS,
             max_age=600,
         )
+    # Outermost of ours: an error nothing else handled still gets a problem+json, logged
+    # without the messages that may quote personal text.
+    app.add_middleware(ServerErrors)
     install_handlers(app)
     routers = [*ROUTERS, *([metrics_api.router] if settings.metrics_enabled else [])]
     for router in routers:

@@ -32,8 +32,8 @@ class DeclineRow(Base):
     stage: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(32))
     company: Mapped[str] = mapped_column(String(200))
-    # casefolded company, for the case-insensitive exact filter
-    company_key: Mapped[str] = mapped_column(String(200))
+    # casefolded company, for the case-insensitive exact filter (folding can lengthen it)
+    company_key: Mapped[str] = mapped_column(Text)
     # casefolded role, company, recipient and candidate names, for the `q` substring filter
     search_text: Mapped[str] = mapped_column(Text)
     # The whole Decline as JSON text: written once, served as is, never re-serialised.

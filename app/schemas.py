@@ -371,3 +371,10 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     status: Literal["ready"]
+    rate_limits: str | SkipJsonSchema[None] = Field(
+        default=None,
+        exclude_if=_unrequested,
+        description=(
+            "With shared rate limits (REDIS_URL): `ok`, or why requests are not limited now."
+        ),
+    )

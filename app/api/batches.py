@@ -51,18 +51,16 @@ async def create_decline_batch(
 ) -> Response:
     """Compose and store 1–100 declines in one transaction; a 422 names each invalid item."""
     now = clock()
-    if idempotency_key is not None:
-        replay = await idempotent.replay_or_claim(
-            engine,
-            principal=principal,
-            key=idempotency_key,
-            operation="createDeclineBatch",
-            body=body,
-            now=now,
-        )
-        if replay is not None:
+    async with idempotent.claimed(
+        engine,
+        principal=principal,
+        key=idempotency_key,
+        operation="createDeclineBatch",
+        body=body,
+        now=now,
+    ) as keyed:
+        if (replay := idempotent.answered(keyed)) is not None:
             return replay
-    try:
         declines = [
             new_decline(item, now=now, tenant_id=principal.tenant_id) for item in body.items
         ]
@@ -78,11 +76,8 @@ async def create_decline_batch(
             tenant_id=principal.tenant_id,
             key_id=principal.key_id,
             response=response,
+            keyed=keyed,
         )
         if not stored:
             raise revoked(request, principal)
-    except BaseException:
-        if idempotency_key is not None:
-            await idempotent.release(engine, principal=principal, key=idempotency_key)
-        raise
     return Response(document, 201, media_type="application/json")

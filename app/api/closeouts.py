@@ -55,18 +55,16 @@ async def create_closeout(
 ) -> Response:
     """Decline every other open application (1–50) at once, in one transaction."""
     now = clock()
-    if idempotency_key is not None:
-        replay = await idempotent.replay_or_claim(
-            engine,
-            principal=principal,
-            key=idempotency_key,
-            operation="createCloseout",
-            body=body,
-            now=now,
-        )
-        if replay is not None:
+    async with idempotent.claimed(
+        engine,
+        principal=principal,
+        key=idempotency_key,
+        operation="createCloseout",
+        body=body,
+        now=now,
+    ) as keyed:
+        if (replay := idempotent.answered(keyed)) is not None:
             return replay
-    try:
         closeout_id = ids.new_closeout_id(now)
         created_at = ids.created_at(closeout_id)
         accepted = closeout.accepted_company(body)
@@ -106,13 +104,10 @@ async def create_closeout(
             key_id=principal.key_id,
             closeout=batches.CloseoutRecord(id=closeout_id, created_at=created_at),
             response=response,
+            keyed=keyed,
         )
         if not stored:
             raise revoked(request, principal)
-    except BaseException:
-        if idempotency_key is not None:
-            await idempotent.release(engine, principal=principal, key=idempotency_key)
-        raise
     return Response(document, 201, {"Location": location}, media_type="application/json")
 
 

@@ -1,21 +1,18 @@
 """The declines resource: compose, store, list, read and erase."""
 
 import hashlib
-import logging
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import follow_through, ids, metrics
 from app.api import examples
 from app.api.auth import (
     AuthenticatedRoute,
     PrincipalDep,
-    WriterDep,
     authenticate_writer,
     bearer,
     revoked,
@@ -25,13 +22,7 @@ from app.api.filters import LogFiltersDep
 from app.api.presolve import presolved
 from app.compose.decline import compose, compose_fields
 from app.compose.environment import template_version
-from app.errors import (
-    DATABASE_DOWN,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InvalidInput,
-    NotFound,
-)
+from app.errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidInput, NotFound
 from app.schemas import (
     Decline,
     DeclinePage,
@@ -41,7 +32,6 @@ from app.schemas import (
 )
 from app.store import declines as repository
 from app.store import idempotency
-from app.store.driver import Driver
 from app.store.events import EVENT_PREFIX
 from app.store.keys import Principal
 
@@ -51,7 +41,6 @@ router = APIRouter(
     responses=examples.AUTH_ERRORS,
     route_class=AuthenticatedRoute,
 )
-logger = logging.getLogger("gracious")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -59,6 +48,9 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=255,
+        # Visible ASCII and spaces, as the draft's sf-string: a key is echoed into logs of
+        # proxies and clients, and stored.
+        pattern=r"^[\x20-\x7e]+$",
         description="Retry safely: the same key and body within 24 hours get the first response.",
     ),
 ]
@@ -129,57 +121,74 @@ async def create_decline(
     body: RequestBody,
     request: Request,
     clock: ClockDep,
-    principal: WriterDep,
+    principal: PrincipalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Compose every requested channel and store the decline."""
-    engine: AsyncEngine = request.app.state.engine
-    driver: Driver = request.app.state.driver
     now = clock()
-    if idempotency_key is not None:
-        fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-        claim = await idempotency.claim(
-            engine,
+    if idempotency_key is None:
+        document, decline = _compose(body, now, principal)
+        if not await repository.add(request.app.state.driver, decline, key_id=principal.key_id):
+            raise revoked(request, principal)
+        return _json(document, 201, {"Location": repository.location_of(decline.id)})
+    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    try:
+        async with idempotency.keyed(
+            request.app.state.engine,
             tenant_id=principal.tenant_id,
             key=idempotency_key,
             fingerprint=fingerprint,
             now=now,
+        ) as keyed:
+            return await _create_once(request, body, now, principal, idempotency_key, keyed)
+    except idempotency.InUse:
+        raise IdempotencyKeyInUse(
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            headers={"Retry-After": "1"},
+        ) from None
+
+
+async def _create_once(
+    request: Request,
+    body: DeclineRequest,
+    now: datetime,
+    principal: Principal,
+    key: str,
+    keyed: idempotency.Keyed,
+) -> Response:
+    claim = keyed.claim
+    if claim.state is idempotency.State.replay:
+        headers = {"Idempotent-Replayed": "true"}
+        if claim.location:
+            headers["Location"] = claim.location
+        return _json(claim.body or "", claim.status or 201, headers)
+    if claim.state is idempotency.State.erased:
+        raise NotFound(
+            "The decline this Idempotency-Key created has been erased; "
+            "send a new key to create another."
         )
-        if claim.state is idempotency.State.replay:
-            headers = {"Idempotent-Replayed": "true"}
-            if claim.location:
-                headers["Location"] = claim.location
-            return _json(claim.body or "", claim.status or 201, headers)
-        if claim.state is idempotency.State.in_flight:
-            raise IdempotencyKeyInUse(
-                "A request with this Idempotency-Key is still being processed; retry shortly."
-            )
-        if claim.state is idempotency.State.mismatch:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was already used with a different body.",
-                loc=["header", "Idempotency-Key"],
-            )
-    try:
-        stored = await _store(body, engine, driver, now, principal, idempotency_key)
-        if stored is None:
-            raise revoked(request, principal)
-    except BaseException:
-        if idempotency_key is not None:
-            await _release(engine, principal, idempotency_key)
-        raise
-    document, location = stored
+    if claim.state is idempotency.State.mismatch:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used with a different body.",
+            loc=["header", "Idempotency-Key"],
+        )
+    document, decline = _compose(body, now, principal)
+    location = repository.location_of(decline.id)
+    stored = await repository.add_keyed(
+        keyed.connection,
+        decline,
+        key_id=principal.key_id,
+        location=location,
+        idempotency_key=key,
+    )
+    if not stored:
+        raise revoked(request, principal)
     return _json(document, 201, {"Location": location})
 
 
-async def _store(
-    body: DeclineRequest,
-    engine: AsyncEngine,
-    driver: Driver,
-    now: datetime,
-    principal: Principal,
-    idempotency_key: str | None,
-) -> tuple[str, str] | None:
-    """The stored document and its location; None if the key was revoked meanwhile."""
+def _compose(
+    body: DeclineRequest, now: datetime, principal: Principal
+) -> tuple[str, repository.NewDecline]:
     decline_id = ids.new_id(now)
     created_at = ids.created_at(decline_id)
     with metrics.COMPOSITION.time():
@@ -197,40 +206,24 @@ async def _store(
         guidance=guidance,
         template_version=template_version(),
     )
-    location = f"/v1/declines/{decline_id}"
-    stored = await repository.add(
-        engine,
-        driver,
-        repository.NewDecline(
-            id=decline_id,
-            tenant_id=principal.tenant_id,
-            created_at=created_at,
-            stage=body.stage.value,
-            reason=body.reason.category.value,
-            company=body.company,
-            search_fields=(
-                body.role,
-                body.company,
-                body.recipient.name if body.recipient else None,
-                body.candidate.name,
-            ),
-            document=document,
-            follow_ups=tuple(follow_ups),
-            event_id=ids.new_id(created_at, EVENT_PREFIX),
+    decline = repository.NewDecline(
+        id=decline_id,
+        tenant_id=principal.tenant_id,
+        created_at=created_at,
+        stage=body.stage.value,
+        reason=body.reason.category.value,
+        company=body.company,
+        search_fields=(
+            body.role,
+            body.company,
+            body.recipient.name if body.recipient else None,
+            body.candidate.name,
         ),
-        key_id=principal.key_id,
-        location=location,
-        idempotency_key=idempotency_key,
+        document=document,
+        follow_ups=tuple(follow_ups),
+        event_id=ids.new_id(created_at, EVENT_PREFIX),
     )
-    return (document, location) if stored else None
-
-
-async def _release(engine: AsyncEngine, principal: Principal, key: str) -> None:
-    try:
-        await idempotency.release(engine, tenant_id=principal.tenant_id, key=key)
-    except DATABASE_DOWN:
-        # The key frees itself once it counts as abandoned; the original error matters more.
-        logger.warning("could not release Idempotency-Key after a failure")
+    return document, decline
 
 
 @router.post(

@@ -1,46 +1,61 @@
 """Idempotency-Key for the routes that store many declines at once (batches, closeouts).
 
-The same rules as single creates (app/store/idempotency.py): the first request claims the key,
-its response is stored in the transaction that stores what it describes, a retry with the same
-body gets that response back, a different body is 422, and a retry while the first still runs
-is 409.
+The same rules as single creates (app/store/idempotency.py): the key is claimed in the
+transaction that then stores what the request creates and the response that announces it, so
+a retry with the same body gets that response back, a different body is 422, a retry while
+the first still runs is 409, and a request that fails leaves the key free.
 """
 
 import hashlib
-import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.errors import DATABASE_DOWN, Conflict, InvalidInput
+from app.errors import IdempotencyKeyInUse, IdempotencyKeyReused, NotFound
 from app.store import idempotency
 from app.store.keys import Principal
 
-logger = logging.getLogger("gracious")
 
-
-async def replay_or_claim(
+@asynccontextmanager
+async def claimed(
     engine: AsyncEngine,
     *,
     principal: Principal,
-    key: str,
+    key: str | None,
     operation: str,
     body: BaseModel,
     now: datetime,
-) -> Response | None:
-    """The stored response for a retry; None when this request has the key and goes ahead.
+) -> AsyncIterator[idempotency.Keyed | None]:
+    """The claimed key and its open transaction, or None without a key.
 
     The fingerprint covers the operation too, so a key reused on another endpoint is a
     different request (422), never a replay of the wrong response."""
+    if key is None:
+        yield None
+        return
     payload = operation.encode() + b"\n" + body.model_dump_json().encode()
     fingerprint = hashlib.sha256(payload).hexdigest()
-    claim = await idempotency.claim(
-        engine, tenant_id=principal.tenant_id, key=key, fingerprint=fingerprint, now=now
-    )
-    if claim.state is idempotency.State.new:
+    try:
+        async with idempotency.keyed(
+            engine, tenant_id=principal.tenant_id, key=key, fingerprint=fingerprint, now=now
+        ) as keyed:
+            yield keyed
+    except idempotency.InUse:
+        raise IdempotencyKeyInUse(
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            headers={"Retry-After": "1"},
+        ) from None
+
+
+def answered(keyed: idempotency.Keyed | None) -> Response | None:
+    """The stored response when the key was used before; None when this request goes ahead."""
+    if keyed is None or keyed.claim.state is idempotency.State.new:
         return None
+    claim = keyed.claim
     if claim.state is idempotency.State.replay:
         headers = {"Idempotent-Replayed": "true"}
         if claim.location:
@@ -48,20 +63,11 @@ async def replay_or_claim(
         return Response(
             claim.body or "", claim.status or 201, headers, media_type="application/json"
         )
-    if claim.state is idempotency.State.in_flight:
-        raise Conflict(
-            "A request with this Idempotency-Key is still being processed; retry shortly."
+    if claim.state is idempotency.State.erased:
+        raise NotFound(
+            "What this Idempotency-Key created has been erased; send a new key to create again."
         )
-    raise InvalidInput(
+    raise IdempotencyKeyReused(
         "This Idempotency-Key was already used with a different body.",
         loc=["header", "Idempotency-Key"],
     )
-
-
-async def release(engine: AsyncEngine, *, principal: Principal, key: str) -> None:
-    """Give the key back after a failure, so the client's retry is processed afresh."""
-    try:
-        await idempotency.release(engine, tenant_id=principal.tenant_id, key=key)
-    except DATABASE_DOWN:
-        # The key frees itself once it counts as abandoned; the original error matters more.
-        logger.warning("could not release Idempotency-Key after a failure")

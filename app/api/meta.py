@@ -8,6 +8,7 @@ from app.api import examples
 from app.api.auth import PrincipalDep
 from app.api.deps import EngineDep
 from app.config import Settings
+from app.ratelimit import Counters
 from app.reasons import REASONS
 from app.schemas import Health, Readiness, ReasonList
 from app.store import declines as repository
@@ -41,9 +42,15 @@ async def healthz() -> dict[str, str]:
     responses={**examples.UNAVAILABLE},
 )
 async def readyz(request: Request, engine: EngineDep) -> dict[str, str]:
-    """Readiness: the database answers."""
+    """Readiness: the database answers; `rate_limits` says whether Redis does."""
     settings: Settings = request.app.state.settings
     # A failure or the timeout reaches the shared database-down handler: 503 + Retry-After.
     async with asyncio.timeout(settings.db_timeout_seconds):
         await repository.ping(engine)
-    return {"status": "ready"}
+    counters: Counters = request.app.state.counters
+    if not counters.shared:
+        return {"status": "ready"}
+    # Fails closed: raises RateLimitsDown, a 503. Fails open: ready, and says Redis is down.
+    if await counters.ping():
+        return {"status": "ready", "rate_limits": "ok"}
+    return {"status": "ready", "rate_limits": "unavailable: requests are not limited"}

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import ids
 from app.models import Closeout, DeclineRow
 from app.store.declines import NewDecline, row_values
-from app.store.driver import BulkWrite, Driver
+from app.store.driver import BulkWrite, Driver, write_many_in
+from app.store.idempotency import Keyed
 from app.store.transaction import writing
 
 _declines: Table = DeclineRow.__table__  # type: ignore[assignment]
@@ -48,9 +49,13 @@ async def add_all(
     key_id: str,
     closeout: CloseoutRecord | None = None,
     response: Response | None = None,
+    keyed: Keyed | None = None,
 ) -> bool:
     """Store every decline (and the closeout they belong to, and the idempotent response) if
-    the key `key_id` is live; False, with nothing stored, if it was revoked."""
+    the key `key_id` is live; False, with nothing stored, if it was revoked.
+
+    Under an Idempotency-Key (`keyed`) they are written in the transaction that claimed it;
+    otherwise on the raw driver, in one of their own."""
     writes: list[BulkWrite] = []
     if closeout is not None:
         writes.append(
@@ -69,7 +74,9 @@ async def add_all(
             "body": response.body,
         }
         writes.append(("idempotency_keys", [completed]))
-    return await driver.write_many(key_id, writes)
+    if keyed is None:
+        return await driver.write_many(key_id, writes)
+    return await write_many_in(keyed.connection, key_id, writes)
 
 
 async def closeout_documents(

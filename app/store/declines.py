@@ -9,10 +9,11 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Table, delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, Select, Table, delete, literal, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.follow_through import NewFollowUp
@@ -89,22 +90,8 @@ def company_key(company: str) -> str:
     return company.casefold()
 
 
-async def add(
-    engine: AsyncEngine,
-    driver: Driver,
-    decline: NewDecline,
-    *,
-    key_id: str,
-    location: str,
-    idempotency_key: str | None,
-) -> bool:
-    """Store the decline with its follow-ups and its decline.created event (and, under an
-    Idempotency-Key, the response that announces it) if the key `key_id` is still live; False,
-    with nothing stored, if it was revoked.
-
-    A plain create takes the driver's hot path; with an Idempotency-Key the decline and the
-    stored response are written in one transaction on the engine.
-    """
+def _values(decline: NewDecline, key_id: str) -> dict[str, object]:
+    """The bound values of the write: the decline's row, its event and its follow-ups."""
     values: dict[str, object] = {
         "key_id": key_id,
         **row_values(decline),
@@ -127,20 +114,36 @@ async def add(
         values[prefix + "status"] = "scheduled"
         values[prefix + "schedule"] = 1
         values[prefix + "due_pending"] = True
-    count = len(decline.follow_ups)
-    if idempotency_key is None:
-        return await driver.insert_decline(values, count)
-    async with writing(engine) as connection:
-        if not await write_decline(connection, values, count):
-            return False
-        await idempotency.complete(
-            connection,
-            tenant_id=decline.tenant_id,
-            key=idempotency_key,
-            status=201,
-            location=location,
-            body=decline.document,
-        )
+    return values
+
+
+async def add(driver: Driver, decline: NewDecline, *, key_id: str) -> bool:
+    """Store the decline with its follow-ups and its decline.created event if the key `key_id`
+    is still live; False, with nothing stored, if it was revoked. The driver's hot path."""
+    return await driver.insert_decline(_values(decline, key_id), len(decline.follow_ups))
+
+
+async def add_keyed(
+    connection: AsyncConnection,
+    decline: NewDecline,
+    *,
+    key_id: str,
+    location: str,
+    idempotency_key: str,
+) -> bool:
+    """As `add`, in the transaction that claimed the Idempotency-Key, with the response that
+    announces the decline stored beside it."""
+    written = await write_decline(connection, _values(decline, key_id), len(decline.follow_ups))
+    if not written:
+        return False
+    await idempotency.complete(
+        connection,
+        tenant_id=decline.tenant_id,
+        key=idempotency_key,
+        status=201,
+        location=location,
+        body=decline.document,
+    )
     return True
 
 
@@ -182,13 +185,10 @@ async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str, now: d
         )
         if result.rowcount == 0:
             return False
-        # Its follow-ups, and its events with their queued deliveries and attempts: each event
-        # of a decline carries its text (decline.created serves the document itself).
-        await connection.execute(delete(_follow_ups).where(_follow_ups.c.decline_id == decline_id))
-        about = select(_events.c.id).where(_events.c.decline_id == decline_id)
-        await connection.execute(delete(_attempts).where(_attempts.c.event_id.in_(about)))
-        await connection.execute(delete(_deliveries).where(_deliveries.c.event_id.in_(about)))
-        await connection.execute(delete(_events).where(_events.c.decline_id == decline_id))
+        await _erase_copies(connection, select(literal(decline_id)))
+        await idempotency.erase_responses(
+            connection, tenant_id=tenant_id, location=location_of(decline_id)
+        )
         await events.record(
             connection,
             tenant_id=tenant_id,
@@ -198,6 +198,35 @@ async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str, now: d
             decline_id=None,
         )
         return True
+
+
+async def _erase_copies(connection: AsyncConnection, declines: Select[Any]) -> None:
+    """Every copy of these declines but their rows: their follow-ups, and their events with
+    the deliveries and attempts queued for them (each event carries its decline's text)."""
+    await connection.execute(delete(_follow_ups).where(_follow_ups.c.decline_id.in_(declines)))
+    about = select(_events.c.id).where(_events.c.decline_id.in_(declines))
+    await connection.execute(delete(_attempts).where(_attempts.c.event_id.in_(about)))
+    await connection.execute(delete(_deliveries).where(_deliveries.c.event_id.in_(about)))
+    await connection.execute(delete(_events).where(_events.c.decline_id.in_(declines)))
+
+
+def location_of(decline_id: str) -> str:
+    return f"/v1/declines/{decline_id}"
+
+
+async def purge(engine: AsyncEngine, *, now: datetime, retention: timedelta | None) -> None:
+    """Erase declines older than `retention` (None: keep them), with every copy of them, and
+    expired idempotency records.
+
+    Idempotency records live 24 hours and retention is at least a day, so the records that
+    announced a decline old enough to go have always gone by then too.
+    """
+    async with writing(engine) as connection:
+        if retention is not None:
+            cutoff = ids.id_floor(now - retention)
+            await _erase_copies(connection, select(_table.c.id).where(_table.c.id < cutoff))
+            await connection.execute(delete(_table).where(_table.c.id < cutoff))
+        await idempotency.purge_expired(connection, now=now)
 
 
 def log_conditions(query: LogQuery) -> list[ColumnElement[bool]]:

@@ -39,8 +39,8 @@ from sqlalchemy.sql.expression import (
 )
 
 from app.config import Settings
-from app.db import SQLITE_PRAGMAS
-from app.errors import DatabaseDown
+from app.db import SQLITE_PRAGMAS, idle_session_settings
+from app.errors import DatabaseDown, OutcomeUnknown
 from app.models import (
     ApiKey,
     Closeout,
@@ -89,6 +89,11 @@ class Driver(Protocol):
         """
 
     async def close(self) -> None: ...
+
+
+class StatementFailed(Exception):
+    """A statement the database refused; only its kind, since the driver's message (kept out
+    of this error and its traceback) may quote the values it was given."""
 
 
 class _Statement:
@@ -193,6 +198,30 @@ def decline_statements(dialect_name: str, follow_ups: int) -> list[Executable]:
     return [select(func.count()).select_from(stored).add_cte(*ctes)]
 
 
+async def write_many_in(
+    connection: AsyncConnection, key_id: str, writes: Sequence[BulkWrite]
+) -> bool:
+    """write_many's writes on an engine connection, inside the caller's transaction."""
+    live_key = (
+        select(_keys.c.id)
+        .where(_keys.c.id == key_id, _keys.c.revoked_at.is_(None))
+        .with_for_update(read=True)
+    )
+    if (await connection.execute(live_key)).first() is None:
+        return False
+    for table, rows in writes:
+        statement = _BULK_WRITES[table]()
+        await connection.execute(statement, [dict(row) for row in rows])
+    return True
+
+
+_BULK_WRITES: dict[str, Callable[[], Executable]] = {
+    "declines": lambda: insert(_declines),
+    "closeouts": lambda: insert(_closeouts),
+    "idempotency_keys": completion,
+}
+
+
 async def write_decline(
     connection: AsyncConnection, values: Mapping[str, object], follow_ups: int
 ) -> bool:
@@ -271,6 +300,8 @@ _PG_DOWN = (
     asyncpg.TooManyConnectionsError,
 )
 _CONNECTION_LOST = (asyncpg.ConnectionDoesNotExistError, ConnectionError)
+# As in app.errors: the server cannot serve now (connection, resources, shutting down).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57")
 
 
 async def _no_reset(_connection: object) -> None:
@@ -301,18 +332,36 @@ class PostgresDriver:
             timeout=settings.db_timeout_seconds / 2,
             command_timeout=settings.db_timeout_seconds / 2,
             reset=_no_reset,
+            # Idle connections are closed before the server's idle_session_timeout would
+            # (see app.db), so a smart shutdown of the server is never held open by them.
+            max_inactive_connection_lifetime=settings.db_idle_seconds / 2,
+            server_settings=idle_session_settings(settings),
         )
         return cls(pool, engine.dialect, settings)
 
-    async def _run(self, call: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    async def _run(
+        self, call: Callable[[asyncpg.Connection], Awaitable[T]], *, writes: bool = False
+    ) -> T:
         try:
             connection = await self._acquire()
-            try:
-                return await call(connection)
-            finally:
-                await self._pool.release(connection)
         except _PG_DOWN as error:
-            raise DatabaseDown(str(error) or type(error).__name__) from error
+            raise DatabaseDown(type(error).__name__) from error
+        try:
+            return await call(connection)
+        except _PG_DOWN as error:
+            # A write sent to a server that then stopped answering may have committed.
+            down = OutcomeUnknown if writes else DatabaseDown
+            raise down(type(error).__name__) from error
+        except asyncpg.PostgresError as error:
+            if (error.sqlstate or "").startswith(_UNAVAILABLE_SQLSTATES):
+                down = OutcomeUnknown if writes else DatabaseDown
+                raise down(type(error).__name__) from None
+            raise StatementFailed(f"{type(error).__name__} (SQLSTATE {error.sqlstate})") from None
+        except (asyncpg.DataError, ValueError, TypeError) as error:
+            # asyncpg says which argument it could not encode, quoting its value.
+            raise StatementFailed(type(error).__name__) from None
+        finally:
+            await self._pool.release(connection)
 
     async def _acquire(self) -> asyncpg.Connection:
         if self._pool.get_idle_size():
@@ -347,7 +396,7 @@ class PostgresDriver:
             stored: int = await connection.fetchval(sql, *parameters)
             return stored == 1
 
-        return await self._run(execute)
+        return await self._run(execute, writes=True)
 
     async def write_many(self, key_id: str, writes: Sequence[BulkWrite]) -> bool:
         live_key, batches = self._bulk.live_key.sql, self._bulk.batches(writes)
@@ -360,7 +409,7 @@ class PostgresDriver:
                     await connection.executemany(sql, rows)
             return True
 
-        return await self._run(execute)
+        return await self._run(execute, writes=True)
 
     async def close(self) -> None:
         with suppress(asyncio.TimeoutError):

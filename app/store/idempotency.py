@@ -1,17 +1,21 @@
 """Idempotency keys (IETF httpapi draft, as Stripe does it), enforced by the primary key.
 
-The first request with a key inserts an in-flight row and commits it, so a concurrent retry
-hits the primary key and learns the key is taken; the decline and the stored response are then
-written in one transaction, so a replay always finds either nothing or everything.
+A key is claimed, the decline stored and the response recorded in one transaction, so the key
+is "in flight" only while its owner's transaction is open: a concurrent retry waits for it a
+moment (then gets 409), and if the owner dies (kill -9, a lost connection) the database rolls
+the transaction back and the key is free at once. A committed record always holds a response,
+so a replay finds either nothing or everything, including after a commit whose outcome the
+client never learnt.
 """
 
-import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import Table, Update, bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.models import IdempotencyRecord
@@ -20,15 +24,22 @@ from app.store.transaction import writing
 _table: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
 
 RETENTION = timedelta(hours=24)
-# A request still "in flight" after this long died with its process; its key may be reused.
-ABANDONED_AFTER = timedelta(minutes=2)
+# How long a retry waits for the key's owner to finish before it is told 409.
+IN_FLIGHT_WAIT_MS = 200
+# What an erased decline's records keep: no response, no fingerprint of the personal request.
+ERASED = "erased"
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 class State(Enum):
     new = "new"
     replay = "replay"
-    in_flight = "in_flight"
     mismatch = "mismatch"
+    erased = "erased"
+
+
+class InUse(Exception):
+    """Another request holding this key has not finished yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,57 +50,81 @@ class Claim:
     body: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """A claimed key and the open transaction that must store what it answers."""
+
+    connection: AsyncConnection
+    claim: Claim
+
+
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back offset-less text; everything is stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def claim(
+@asynccontextmanager
+async def keyed(
     engine: AsyncEngine, *, tenant_id: str, key: str, fingerprint: str, now: datetime
-) -> Claim:
-    """Take the key for this request, or say why it cannot be taken."""
-    for _ in range(3):
+) -> AsyncIterator[Keyed]:
+    """Take the key in a transaction that the caller completes (or leaves by raising)."""
+    for attempt in (1, 2):
         try:
             async with writing(engine) as connection:
-                await connection.execute(
-                    insert(_table).values(
-                        tenant_id=tenant_id, key=key, fingerprint=fingerprint, created_at=now
-                    )
+                claim = await _claim_or_taken(
+                    connection, tenant_id=tenant_id, key=key, fingerprint=fingerprint, now=now
                 )
-                if secrets.randbelow(256) == 0:
-                    # Expired keys are swept now and then, by whichever request comes by.
-                    await connection.execute(
-                        delete(_table).where(_table.c.created_at < now - RETENTION)
-                    )
-            return Claim(State.new)
-        except IntegrityError:
-            pass
-        async with writing(engine) as connection:
-            row = (
-                await connection.execute(
-                    select(_table).where(_table.c.tenant_id == tenant_id, _table.c.key == key)
-                )
-            ).first()
-            if row is None:
-                continue  # released meanwhile: try again
-            created_at = _aware(row.created_at)
-            expired = created_at < now - RETENTION
-            abandoned = row.status is None and created_at < now - ABANDONED_AFTER
-            if expired or abandoned:
-                await connection.execute(
-                    delete(_table).where(
-                        _table.c.tenant_id == tenant_id,
-                        _table.c.key == key,
-                        _table.c.created_at == row.created_at,
-                    )
-                )
-                continue
-        if row.fingerprint != fingerprint:
-            return Claim(State.mismatch)
-        if row.status is None:
-            return Claim(State.in_flight)
-        return Claim(State.replay, status=row.status, location=row.location, body=row.body)
-    return Claim(State.in_flight)
+                yield Keyed(connection, claim)
+                return
+        except _Taken:
+            # Claimed and committed by another request since we looked: look again, and
+            # replay it (or see that it is still in flight).
+            if attempt == 2:
+                raise InUse from None
+
+
+class _Taken(Exception):
+    pass
+
+
+async def _claim_or_taken(
+    connection: AsyncConnection, *, tenant_id: str, key: str, fingerprint: str, now: datetime
+) -> Claim:
+    try:
+        return await _claim(
+            connection, tenant_id=tenant_id, key=key, fingerprint=fingerprint, now=now
+        )
+    except IntegrityError:
+        raise _Taken from None
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            raise InUse from None  # its owner's transaction is still open
+        raise
+
+
+async def _claim(
+    connection: AsyncConnection, *, tenant_id: str, key: str, fingerprint: str, now: datetime
+) -> Claim:
+    if connection.dialect.name == "postgresql":
+        # An uncommitted claim of the same key makes the INSERT below wait for its owner.
+        await connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{IN_FLIGHT_WAIT_MS}ms'")
+    where = (_table.c.tenant_id == tenant_id, _table.c.key == key)
+    row = (await connection.execute(select(_table).where(*where))).first()
+    if row is not None:
+        # No response recorded: left by an older release of the service, whose requests
+        # committed their claim before finishing; its owner is long gone.
+        stale = row.status is None or _aware(row.created_at) < now - RETENTION
+        if not stale:
+            if row.fingerprint == ERASED:
+                return Claim(State.erased)
+            if row.fingerprint != fingerprint:
+                return Claim(State.mismatch)
+            return Claim(State.replay, status=row.status, location=row.location, body=row.body)
+        await connection.execute(delete(_table).where(*where))
+    await connection.execute(
+        insert(_table).values(tenant_id=tenant_id, key=key, fingerprint=fingerprint, created_at=now)
+    )
+    return Claim(State.new)
 
 
 async def complete(
@@ -124,11 +159,16 @@ def completion() -> Update:
     )
 
 
-async def release(engine: AsyncEngine, *, tenant_id: str, key: str) -> None:
-    """Give the key back after a failure, so the client's retry is processed afresh."""
-    async with writing(engine) as connection:
-        await connection.execute(
-            delete(_table).where(
-                _table.c.tenant_id == tenant_id, _table.c.key == key, _table.c.status.is_(None)
-            )
-        )
+async def erase_responses(connection: AsyncConnection, *, tenant_id: str, location: str) -> None:
+    """Forget the stored responses that announced an erased decline, keeping only the fact
+    that their keys were used, so that a replay cannot create the decline again."""
+    await connection.execute(
+        update(_table)
+        .where(_table.c.tenant_id == tenant_id, _table.c.location == location)
+        .values(fingerprint=ERASED, body=None, location=None, status=404)
+    )
+
+
+async def purge_expired(connection: AsyncConnection, *, now: datetime) -> int:
+    result = await connection.execute(delete(_table).where(_table.c.created_at < now - RETENTION))
+    return result.rowcount

@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.errors import OutcomeUnknown, is_database_down
+
 _sqlite_writers: "weakref.WeakKeyDictionary[Engine, asyncio.Lock]" = weakref.WeakKeyDictionary()
 
 
@@ -25,8 +27,18 @@ def sqlite_write_lock(engine: AsyncEngine) -> asyncio.Lock:
 @asynccontextmanager
 async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     if engine.dialect.name != "sqlite":
-        async with engine.begin() as connection:
-            yield connection
+        # A server that stops answering during COMMIT may have committed or not; the client
+        # must not be told that nothing was stored. (SQLite commits in-process: a failed
+        # commit there has not happened.)
+        committing = False
+        try:
+            async with engine.begin() as connection:
+                yield connection
+                committing = True
+        except Exception as error:
+            if committing and is_database_down(error) and not isinstance(error, OutcomeUnknown):
+                raise OutcomeUnknown(type(error).__name__) from error
+            raise
         return
     async with sqlite_write_lock(engine), engine.begin() as connection:
         yield connection

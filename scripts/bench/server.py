@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
+SERVICE = "app.main:app"
 
 
 def free_port() -> int:
@@ -97,21 +98,25 @@ def start(
     ready_path: str = "/healthz",
     extra_args: tuple[str, ...] = (),
 ) -> Server:
-    """Start `uvicorn APP` and wait until `ready_path` answers 200."""
+    """Start the service the way production does (`gracious serve`), or `uvicorn APP` for any
+    other app, and wait until `ready_path` answers 200. Neither writes an access log."""
     port = port or free_port()
-    command = [
-        str(BIN / "uvicorn"),
-        app,
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--no-server-header",
-        "--log-level",
-        "warning",
-        *extra_args,
-    ]
+    if app == SERVICE and not extra_args:
+        command = [str(BIN / "gracious"), "serve", "--host", HOST, "--port", str(port)]
+    else:
+        command = [
+            str(BIN / "uvicorn"),
+            app,
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--no-server-header",
+            "--log-level",
+            "warning",
+            *extra_args,
+        ]
     with log.open("ab") as log_file:
         process = subprocess.Popen(
             command,

@@ -100,6 +100,9 @@ def _body() -> dict[str, object]:
         "company": "Acme",
         "candidate": {"name": "Ana Ruiz"},
         "reason": {"category": "accepted_other_offer"},
+        # A check-in is drafted only when there is something to say, and to a person.
+        "recipient": {"name": "Jordan Lee"},
+        "relationship": {"company_news": "the launch of your analytics product"},
     }
 
 
