@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request, Response
 from app.api import examples, idempotent
 from app.api.auth import AuthenticatedRoute, PrincipalDep, revoked
 from app.api.bulk_solver import bulk_solver
-from app.api.declines import JSON_BODY, WRITE_ERRORS, IdempotencyKey
+from app.api.declines import JSON_BODY, IdempotencyKey
 from app.api.deps import ClockDep, EngineDep
 from app.api.presolve import presolved
 from app.new_declines import new_decline
@@ -36,7 +36,11 @@ router = APIRouter(
             }
         },
         **examples.CONFLICT,
-        **WRITE_ERRORS,
+        **examples.BULK_BODY_ERRORS,
+        **examples.invalid(
+            ["body", "items", 0, "role"],
+            "Value should have at least 1 item after validation, not 0",
+        ),
         **examples.UNAVAILABLE,
     },
 )

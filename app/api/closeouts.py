@@ -6,7 +6,7 @@ from app import closeout, ids
 from app.api import examples, idempotent
 from app.api.auth import AuthenticatedRoute, PrincipalDep, revoked
 from app.api.bulk_solver import bulk_solver
-from app.api.declines import JSON_BODY, WRITE_ERRORS, IdempotencyKey
+from app.api.declines import JSON_BODY, IdempotencyKey
 from app.api.deps import ClockDep, EngineDep
 from app.api.presolve import presolved
 from app.errors import NotFound
@@ -40,7 +40,11 @@ NOT_FOUND = "No closeout has this id."
             }
         },
         **examples.CONFLICT,
-        **WRITE_ERRORS,
+        **examples.BULK_BODY_ERRORS,
+        **examples.invalid(
+            ["body", "applications", 0, "role"],
+            "Value should have at least 1 item after validation, not 0",
+        ),
         **examples.UNAVAILABLE,
     },
 )
@@ -115,7 +119,7 @@ async def create_closeout(
     "/{closeout_id}",
     response_model=Closeout,
     operation_id="getCloseout",
-    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+    responses={**examples.not_found(NOT_FOUND), **examples.UNAVAILABLE},
 )
 async def get_closeout(
     closeout_id: str, engine: EngineDep, clock: ClockDep, principal: PrincipalDep
@@ -136,7 +140,7 @@ async def get_closeout(
     "/{closeout_id}",
     status_code=204,
     operation_id="deleteCloseout",
-    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+    responses={**examples.not_found(NOT_FOUND), **examples.UNAVAILABLE},
 )
 async def delete_closeout(closeout_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
     """Erase the closeout and every decline made in it."""

@@ -21,7 +21,7 @@ router = APIRouter(
 )
 NOT_FOUND = "No event has this id."
 ONE: examples.Responses = {
-    404: examples.NOT_FOUND[404] | {"description": NOT_FOUND},
+    **examples.not_found(NOT_FOUND),
     **examples.UNAVAILABLE,
 }
 
@@ -30,7 +30,7 @@ ONE: examples.Responses = {
     "",
     response_model=EventPage,
     operation_id="listEvents",
-    responses={**examples.VALIDATION, **examples.UNAVAILABLE},
+    responses={**examples.QUERY_VALIDATION, **examples.UNAVAILABLE},
 )
 async def list_events(
     request: Request,

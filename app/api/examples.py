@@ -175,3 +175,24 @@ ADMIN_AUTH_ERRORS: Responses = {
 TENANT_CONFLICT: Responses = {
     409: _problem(409, "A tenant with this id or name exists already.", code="conflict")
 }
+
+
+def not_found(detail: str) -> Responses:
+    """The 404 of a route whose resource has its own wording ("No follow-up has this id.")."""
+    return {404: _problem(404, detail)}
+
+
+def invalid(loc: list[str | int], msg: str) -> Responses:
+    """A 422 naming one field, worded as app.errors writes it: the dotted names, no indexes."""
+    name = ".".join(str(part) for part in loc[1:] if not isinstance(part, int))
+    return {422: _problem(422, f"Invalid {name}: {msg}", errors=[{"loc": loc, "msg": msg}])}
+
+
+# Batches and closeouts carry up to 100 requests, so their body limit is max_bulk_body_bytes.
+BULK_BODY_ERRORS: Responses = {
+    **BODY_ERRORS,
+    413: _problem(413, "The body is larger than 1048576 bytes."),
+}
+REFRESH_CONFLICT: Responses = {
+    409: _problem(409, "This follow-up cannot be composed again from its decline's request.")
+}

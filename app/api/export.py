@@ -52,7 +52,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "ndjson": "appl
                 "application/x-ndjson": {"schema": {"type": "string"}},
             },
         },
-        **examples.VALIDATION,
+        **examples.invalid(["query", "format"], "Input should be 'csv' or 'ndjson'"),
         **examples.UNAVAILABLE,
     },
 )
@@ -91,7 +91,7 @@ async def export_declines(
     response_model=Stats,
     operation_id="getStats",
     tags=["stats"],
-    responses={**examples.VALIDATION, **examples.UNAVAILABLE},
+    responses={**examples.invalid(["query", "group_by"], "Field required"), **examples.UNAVAILABLE},
 )
 async def get_stats(
     engine: EngineDep,

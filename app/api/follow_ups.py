@@ -24,17 +24,17 @@ router = APIRouter(
 )
 NOT_FOUND = "No follow-up has this id."
 ONE: examples.Responses = {
-    404: examples.NOT_FOUND[404] | {"description": NOT_FOUND},
+    **examples.not_found(NOT_FOUND),
     **examples.UNAVAILABLE,
 }
-CHANGE: examples.Responses = {**ONE, **examples.BODY_ERRORS, **examples.VALIDATION}
+CHANGE: examples.Responses = {**ONE, **examples.BODY_ERRORS}
 
 
 @router.get(
     "",
     response_model=FollowUpPage,
     operation_id="listFollowUps",
-    responses={**examples.VALIDATION, **examples.UNAVAILABLE},
+    responses={**examples.QUERY_VALIDATION, **examples.UNAVAILABLE},
 )
 async def list_follow_ups(
     request: Request,
@@ -98,7 +98,7 @@ async def get_follow_up(
     response_model=StoredFollowUp,
     operation_id="updateFollowUp",
     dependencies=[Depends(require_json)],
-    responses=CHANGE,
+    responses={**CHANGE, **examples.invalid(["body", "colour"], "Extra inputs are not permitted")},
 )
 async def update_follow_up(
     follow_up_id: str,
@@ -130,7 +130,11 @@ async def update_follow_up(
     response_model=StoredFollowUp,
     operation_id="refreshFollowUp",
     dependencies=[Depends(require_json)],
-    responses={**CHANGE, 409: examples.CONFLICT[409]},
+    responses={
+        **CHANGE,
+        **examples.invalid(["body", "news"], "Extra inputs are not permitted"),
+        **examples.REFRESH_CONFLICT,
+    },
 )
 async def refresh_follow_up(
     follow_up_id: str,

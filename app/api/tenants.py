@@ -35,6 +35,7 @@ class AdminRoute(APIRoute):
 
 router = APIRouter(tags=["admin"], responses=examples.ADMIN_AUTH_ERRORS, route_class=AdminRoute)
 NO_TENANT = "No tenant has this id."
+NO_KEY = "No key has this id."
 
 
 @router.post(
@@ -46,7 +47,9 @@ NO_TENANT = "No tenant has this id."
     responses={
         **examples.TENANT_CONFLICT,
         **examples.BODY_ERRORS,
-        **examples.VALIDATION,
+        **examples.invalid(
+            ["body", "name"], "Value should have at least 1 item after validation, not 0"
+        ),
         **examples.UNAVAILABLE,
     },
 )
@@ -88,7 +91,7 @@ def _key_out(record: tenant_store.KeyRecord) -> KeyOut:
     status_code=201,
     response_model=NewKey,
     operation_id="createTenantKey",
-    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+    responses={**examples.not_found(NO_TENANT), **examples.UNAVAILABLE},
 )
 async def create_tenant_key(tenant_id: str, engine: EngineDep, _admin: AdminDep) -> NewKey:
     """A new key for the tenant; its secret is in this response and nowhere else, ever."""
@@ -103,7 +106,7 @@ async def create_tenant_key(tenant_id: str, engine: EngineDep, _admin: AdminDep)
     "/v1/tenants/{tenant_id}/keys",
     response_model=KeyList,
     operation_id="listTenantKeys",
-    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+    responses={**examples.not_found(NO_TENANT), **examples.UNAVAILABLE},
 )
 async def list_tenant_keys(tenant_id: str, engine: EngineDep, _admin: AdminDep) -> KeyList:
     """The tenant's keys, revoked ones included; never their secrets."""
@@ -117,10 +120,10 @@ async def list_tenant_keys(tenant_id: str, engine: EngineDep, _admin: AdminDep) 
     "/v1/keys/{key_id}",
     status_code=204,
     operation_id="revokeKey",
-    responses={**examples.NOT_FOUND, **examples.UNAVAILABLE},
+    responses={**examples.not_found(NO_KEY), **examples.UNAVAILABLE},
 )
 async def revoke_key(key_id: str, engine: EngineDep, _admin: AdminDep) -> Response:
     """Revoke a tenant key: from the moment this returns, no replica accepts it."""
     if not await tenant_store.revoke_tenant_key(engine, key_id=key_id):
-        raise NotFound("No key has this id.")
+        raise NotFound(NO_KEY)
     return Response(status_code=204)

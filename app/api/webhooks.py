@@ -32,10 +32,16 @@ router = APIRouter(
 )
 NOT_FOUND = "No webhook endpoint has this id."
 ONE: examples.Responses = {
-    404: examples.NOT_FOUND[404] | {"description": NOT_FOUND},
+    **examples.not_found(NOT_FOUND),
     **examples.UNAVAILABLE,
 }
-WRITE: examples.Responses = {**examples.BODY_ERRORS, **examples.VALIDATION, **examples.UNAVAILABLE}
+WRITE: examples.Responses = {
+    **examples.BODY_ERRORS,
+    **examples.invalid(
+        ["body", "events"], "List should have at least 1 item after validation, not 0"
+    ),
+    **examples.UNAVAILABLE,
+}
 
 
 def _public(endpoint: repository.Endpoint) -> Endpoint:
@@ -117,7 +123,12 @@ async def get_endpoint(endpoint_id: str, engine: EngineDep, principal: Principal
     response_model=Endpoint,
     operation_id="updateWebhookEndpoint",
     dependencies=[Depends(require_json)],
-    responses={**ONE, **WRITE},
+    # Not an empty `events`: a PATCH field is a union with None, whose members show in its loc.
+    responses={
+        **ONE,
+        **WRITE,
+        **examples.invalid(["body", "colour"], "Extra inputs are not permitted"),
+    },
 )
 async def update_endpoint(
     endpoint_id: str,
@@ -181,7 +192,7 @@ async def rotate_secret(
     "/{endpoint_id}/deliveries",
     response_model=AttemptPage,
     operation_id="listWebhookDeliveries",
-    responses={**ONE, **examples.VALIDATION},
+    responses={**ONE, **examples.QUERY_VALIDATION},
 )
 async def list_deliveries(
     endpoint_id: str,
