@@ -236,8 +236,6 @@ def unavailable(request: Request, *, unknown: bool = False) -> JSONResponse:
             "The database stopped answering while this request was being stored: the outcome "
             "is unknown; retry with an Idempotency-Key (the same one, if this request had one)."
         )
-    elif request.method in ("GET", "HEAD", "OPTIONS"):
-        detail = "The database is unavailable right now; please retry."
     else:
         detail = "The database is unavailable right now. Nothing was changed; please retry."
     return problem(503, detail, headers={"Retry-After": retry_after})

@@ -119,7 +119,7 @@ UNAVAILABLE: Responses = {
     503: {
         **_problem(
             503,
-            "The database is unavailable right now. Nothing was stored; please retry.",
+            "The database is unavailable right now. Nothing was changed; please retry.",
         ),
         "headers": {
             "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}

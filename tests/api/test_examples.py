@@ -80,10 +80,7 @@ IDEMPOTENT: dict[str, Callable[[dict[str, Any]], str]] = {
 # ("Idempotency-Key as usual"), and the live answer must still differ from it, so that the
 # day the service is fixed this entry has to go.
 IDEMPOTENT_BULK = {("post", "/v1/declines/batch"), ("post", "/v1/closeouts")}
-SERVICE_DIFFERS = {
-    ("post", "/v1/declines/batch", "409"): "sends code conflict, not idempotency_key_in_use",
-    ("post", "/v1/closeouts", "409"): "sends code conflict, not idempotency_key_in_use",
-}
+SERVICE_DIFFERS: dict[tuple[str, str, str], str] = {}
 
 
 def _documented() -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -154,7 +151,7 @@ async def test_every_documented_problem_is_what_the_service_sends(
     assert principal is not None
     _, admin_key = await tenant_store.create_admin_key(app.state.engine)
 
-    async def provoke(admin: AsyncClient, path: str, method: str, status: str) -> Response:
+    async def provoke(admin: AsyncClient, path: str, method: str, status: str) -> Response | None:
         # Each route is called with the kind of key it serves, and refuses the other (403).
         own, other = (admin, client) if path.startswith(ADMIN_PATHS) else (client, admin)
         if status == "401":
@@ -164,17 +161,21 @@ async def test_every_documented_problem_is_what_the_service_sends(
         if status == "404":
             return await _send(own, method, path)
         if status == "409" and path in IDEMPOTENT:
-            # A first request with this key is still running: its claim is in place.
+            # A first request with this key is still running: its claim's transaction is open.
+            # (On SQLite, one writer, the second request would wait for it instead: PostgreSQL
+            # shows this answer, see tests/api/test_attacks.py.)
+            if app.state.engine.dialect.name == "sqlite":
+                return None
             body = BODIES.get((method, path), decline_request())
             key = f"in-flight {path}"
-            await idempotency.claim(
+            async with idempotency.keyed(
                 app.state.engine,
                 tenant_id=principal.tenant_id,
                 key=key,
                 fingerprint=hashlib.sha256(IDEMPOTENT[path](body).encode()).hexdigest(),
                 now=datetime.now(UTC),
-            )
-            return await _send(own, method, path, json=body, headers={"Idempotency-Key": key})
+            ):
+                return await _send(own, method, path, json=body, headers={"Idempotency-Key": key})
         if status == "409" and path == "/v1/tenants":
             await _send(own, method, path, json={"name": "Taken Inc"})
             return await _send(own, method, path, json={"name": "Taken Inc"})
@@ -219,6 +220,8 @@ async def test_every_documented_problem_is_what_the_service_sends(
         for path, method, status, response in documented:
             example = response["content"]["application/problem+json"]["example"]
             live = await provoke(admin, path, method, status)
+            if live is None:
+                continue
             where = f"{method.upper()} {path} {status}"
             assert live.status_code == int(status), (where, live.text)
             assert live.headers["content-type"] == "application/problem+json", where
@@ -228,9 +231,9 @@ async def test_every_documented_problem_is_what_the_service_sends(
                 )
                 continue
             assert _comparable(live.json()) == _comparable(example), (where, live.text)
-        for header in response.get("headers", {}):
-            if not header.startswith("RateLimit") or live.status_code == 429:
-                assert header.lower() in live.headers, (where, header)
+            for header in response.get("headers", {}):
+                if not header.startswith("RateLimit") or live.status_code == 429:
+                    assert header.lower() in live.headers, (where, header)
 
 
 async def test_every_documented_request_example_is_accepted(client: AsyncClient) -> None:

@@ -30,7 +30,7 @@ from app.store.declines import InvalidCursor, decode_cursor, encode_cursor
 
 # Characters Python folds as whitespace (U+001C-U+001F, U+0085) are controls too: left out.
 PLAIN_TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=40
+    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Cf", "Cn")), min_size=1, max_size=40
 ).filter(lambda value: value.strip() != "")
 schemathesis.openapi.format("plain-text", PLAIN_TEXT)
 
@@ -75,9 +75,13 @@ def _real_values(body: Any, path: str) -> None:
         return
     if path.startswith("/v1/webhook-endpoints") and isinstance(body.get("url"), str):
         body["url"] = PUBLIC_URL
-    candidate = body.get("candidate")
-    if isinstance(candidate, dict) and isinstance(candidate.get("timezone"), str):
-        candidate["timezone"] = "America/New_York"
+    # A candidate's time zone wherever a request carries one: a decline, a closeout, or each
+    # item of a batch.
+    items = body.get("items")
+    for holder in [body, *(items if isinstance(items, list) else [])]:
+        candidate = holder.get("candidate") if isinstance(holder, dict) else None
+        if isinstance(candidate, dict) and isinstance(candidate.get("timezone"), str):
+            candidate["timezone"] = "America/New_York"
 
 
 @schemathesis.hook

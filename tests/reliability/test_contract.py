@@ -53,6 +53,10 @@ def test_openapi_contract_holds(sqlite_service: Service, tmp_path: Path) -> None
         "--request-timeout",
         "30",
         "--no-color",
+        # The tenant and key admin API needs an admin key, and this run has a tenant's; those
+        # operations are driven through the generated client (tests/api/test_generated_client).
+        "--exclude-path-regex",
+        "^/v1/(tenants|keys)",
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.reliability.schemathesis_hooks"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(server.ROOT), env.get("PYTHONPATH")]))
