@@ -86,6 +86,7 @@ class Facts:
     role: Typed
     company: Typed
     candidate_name: Typed
+    candidate_spoken: Typed  # how they say their own name: "Wei Zhang", not "Dr Wei Zhang"
     candidate_email: MaybeTyped
     candidate_phone: MaybeTyped
     recipient_name: MaybeTyped
@@ -211,6 +212,12 @@ def _takes_an(title: str) -> bool:
 
 def first_word(name: str) -> str:
     return name.split(" ", 1)[0]
+
+
+def spoken_name(name: str) -> str:
+    """A name as its owner says it on the phone: without a courtesy title in front."""
+    first, _, rest = name.partition(" ")
+    return rest if rest and first.lower() in _TITLES else name
 
 
 def addressed_as(name: str) -> str:
@@ -352,6 +359,7 @@ def facts_from(
         request.role,
         request.company,
         request.candidate.name,
+        spoken_name(request.candidate.name),
         request.candidate.email,
         request.candidate.phone,
         recipient.name if recipient else None,
