@@ -20,9 +20,10 @@ run: $(STAMP)
 	@echo "Gracious is starting: docs at http://$(HOST):$(PORT)/docs"
 	$(BIN)/gracious serve --host $(HOST) --port $(PORT)
 
-# Two workers: the machine has two cores, and the live-server tests mostly wait on I/O.
+# Four workers on two cores: the live-server, worker and webhook tests mostly wait on I/O
+# (timeouts, receivers, restarts), so two more keep the cores busy meanwhile.
 test: $(STAMP)
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

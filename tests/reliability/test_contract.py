@@ -16,7 +16,7 @@ import pytest
 from scripts.bench import server
 from tests.reliability.live import SOAK, Service, service
 
-EXAMPLES = 300 if SOAK else 25
+EXAMPLES = 300 if SOAK else 15
 SEED = 20261125
 
 
