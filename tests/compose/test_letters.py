@@ -126,7 +126,8 @@ def test_one_person_never_reads_or_hears_the_same_sentence_twice(request: Declin
 def test_no_stock_phrases_seams_or_doubled_sign_offs(request: DeclineRequest) -> None:
     messages, guidance = _compose(request)
     named_referral = request.referral is not None and request.referral.name is not None
-    for text in [*_letters(messages), *(item["message"] for item in guidance)]:
+    guidance_texts = {item["message"] for item in guidance}
+    for text in [*_letters(messages), *guidance_texts]:
         for phrase in STOCK:
             assert phrase.lower() not in text.lower(), (phrase, text)
         assert not re.search(r"(All the best|Best wishes)\.\s*\n+Best", text), text
@@ -134,7 +135,7 @@ def test_no_stock_phrases_seams_or_doubled_sign_offs(request: DeclineRequest) ->
         assert " ," not in text
         assert ".." not in text
         assert " ." not in text
-        if named_referral:  # a named person is called by name, not "they"
+        if named_referral and text not in guidance_texts:  # named in letters, not "they"
             assert not re.search(r"\b(reach them|They bring|they're happy|they'd)\b", text), text
         for paragraph in text.split("\n\n"):
             assert not paragraph.startswith("And "), paragraph
