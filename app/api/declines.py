@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
-from pydantic import ValidationError
 
 from app import follow_through, ids, metrics
 from app.api import examples
@@ -14,9 +13,9 @@ from app.api.auth import (
     AuthenticatedRoute,
     PrincipalDep,
     authenticate_writer,
-    bearer,
     revoked,
 )
+from app.api.bulk_solver import common_request
 from app.api.deps import ClockDep, EngineDep, get_clock, require_json
 from app.api.filters import LogFiltersDep
 from app.api.presolve import presolved
@@ -73,19 +72,10 @@ async def _common_create(request: Request) -> dict[str, Any] | None:
     Anything else is None, for FastAPI to solve. The body is validated straight from JSON
     text, in one pass; a body that fails goes the general way, which reports it as always.
     """
-    if request.app.dependency_overrides:
-        # This route solves its own dependencies, so an override would be silently ignored.
-        raise RuntimeError("createDecline does not take dependency overrides; set app.state")
-    if "idempotency-key" in request.headers:
+    common = await common_request(request, DeclineRequest)
+    if common is None:
         return None
-    await require_json(request)
-    credentials = await bearer(request)
-    if credentials is None:
-        return None
-    try:
-        body = DeclineRequest.model_validate_json(await request.body())
-    except ValidationError:
-        return None
+    body, credentials = common
     return {
         "body": body,
         "request": request,

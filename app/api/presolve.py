@@ -38,8 +38,13 @@ class PresolvableRoute(APIRoute):
         if solver is None:
             return general
         endpoint = self.endpoint
+        name = self.name
 
         async def handler(request: Request) -> Response:
+            if request.app.dependency_overrides:
+                # The solver calls the dependency functions themselves: an override would be
+                # ignored on the common request, so it is refused rather than half-applied.
+                raise RuntimeError(f"{name} solves its own dependencies; set app.state instead")
             # Looked up per request, so a test can send a request the general way to compare.
             arguments = await getattr(endpoint, _SOLVER)(request)
             if arguments is None:
