@@ -71,11 +71,19 @@ class Facts:
     preferred_role_reads_as_one: bool
     preferred_role_an: bool
     preferred_role_ends_with_noun: bool
+    # The better-fit role is the recipient's own title ("CEO" to the CEO): asked of them, it
+    # reads as asking for their job, so no message names it and the guidance says why.
+    preferred_role_is_theirs: bool
+    # The common ground was typed as a sentence about the two of them ("we both rowed at
+    # university"), not as a topic ("open-source data tooling"): it is said with "how".
+    common_is_a_clause: bool
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
     interview_today: bool  # on the interview's own calendar
-    # How the referral's strengths are said: "is" (typed as "a brilliant designer"), "has_been"
-    # (typed as "shipping apps"), else "brings" (typed as "five years of Go").
+    # How the referral's strengths follow their name (see strengths_as): "is" (typed as "a
+    # brilliant designer", "great with clients"), "is_a"/"is_an" ("strong operator"),
+    # "excels_at" ("building fast React apps"), "verb" ("led our move to Kubernetes"), else
+    # "brings" ("a great eye for type", "Go").
     strengths_as: str | None
     # The channels asked for, which some messages mention (the email after a call exists only
     # with a phone script; the guidance points at the note and the follow-ups).
@@ -84,7 +92,8 @@ class Facts:
     has_follow_ups: bool
     # Texts.
     role: Typed
-    company: Typed
+    company: Typed  # in a sentence: "the University of Toronto", "Acme" (see in_prose)
+    company_name: Typed  # as typed, before a noun: "University of Toronto team"
     candidate_name: Typed
     candidate_spoken: Typed  # how they say their own name: "Wei Zhang", not "Dr Wei Zhang"
     candidate_email: MaybeTyped
@@ -106,9 +115,12 @@ class Facts:
     referral_relationship: MaybeTyped
     referral_strengths: MaybeTyped
     common_ground: MaybeTyped
-    common_topic: MaybeTyped  # the common ground as a topic: "our shared interest in" left off
+    # The common ground as a topic ("our shared interest in" left off), or as a clause that
+    # follows "how" ("we both rowed at university", its capital and full stop left off).
+    common_topic: MaybeTyped
     company_news: MaybeTyped
-    accepted_company: MaybeTyped  # a closeout's accepted employer, only when it may be named
+    # A closeout's accepted employer, in a sentence, and only when it may be named.
+    accepted_company: MaybeTyped
     # Worked out from the above once (see __post_init__).
     texts: tuple[str | None, ...] = field(init=False, repr=False, compare=False)
     shape: tuple[object, ...] = field(init=False, repr=False, compare=False)
@@ -184,9 +196,22 @@ _SHARED = re.compile(
 
 
 def topic_of(common_ground: str) -> str:
-    """'open-source data tooling' from 'our shared interest in open-source data tooling'."""
+    """'open-source data tooling' from 'our shared interest in open-source data tooling', and
+    'we both rowed at university' from 'We both rowed at university.'"""
+    if is_a_clause(common_ground):
+        clause = common_ground.rstrip(".!")
+        first = clause.split(" ", 1)[0]
+        return clause[0].lower() + clause[1:] if first != "I" and first.istitle() else clause
     topic = _SHARED.sub("", common_ground, count=1)
     return topic or common_ground
+
+
+# How a sentence about the two of them starts: "we both ...", "both of us ...", "you and I ...".
+_CLAUSE_STARTS = frozenset({"we", "we're", "we've", "we'd", "both", "you", "you're", "i", "i'm"})
+
+
+def is_a_clause(common_ground: str) -> bool:
+    return common_ground.split(" ", 1)[0].lower().strip(",") in _CLAUSE_STARTS
 
 
 def _reads_as_one(title: str) -> bool:
@@ -294,15 +319,365 @@ def heard_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str,
     return interview_words(moment, now, british=british)[3], None
 
 
-_IS = re.compile(r"^(a|an) ", re.IGNORECASE)
+# Words that make "a/an <...> <noun>" a kind of person ("a brilliant designer"): said with "is".
+# Anything else after "a" is something the person has ("a great eye for type"): "brings".
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
+_PERSON_WORDS = frozenset(
+    {
+        "lead",
+        "coach",
+        "expert",
+        "professional",
+        "hire",
+        "person",
+        "natural",
+        "pro",
+        "talent",
+        "architect",
+        "analyst",
+        "generalist",
+        "specialist",
+        "all-rounder",
+        "asset",
+        "candidate",
+        "colleague",
+        "mentor",
+        "fit",
+        "choice",
+        "listener",
+        "collaborator",
+        "polymath",
+    }
+)
+_NOT_PEOPLE = frozenset(
+    {
+        "number",
+        "order",
+        "matter",
+        "career",
+        "power",
+        "answer",
+        "layer",
+        "filter",
+        "letter",
+        "center",
+        "centre",
+        "character",
+        "temper",
+        "humor",
+        "humour",
+        "flair",
+        "judgment",
+        "judgement",
+        "commitment",
+        "investment",
+        "element",
+        "moment",
+        "component",
+        "instinct",
+        "ear",
+        "eye",
+        "background",
+        "record",
+        "knack",
+        "gift",
+        "feel",
+        "head",
+    }
+)
+# Where the noun phrase after "a" ends: "a designer | with ...", "a natural | at ...".
+_PHRASE_ENDS = frozenset(
+    {
+        "with",
+        "in",
+        "who",
+        "at",
+        "for",
+        "of",
+        "from",
+        "on",
+        "and",
+        "to",
+        "that",
+        "whose",
+        "across",
+        "when",
+        "by",
+        "about",
+        "i",
+        "we",
+        "you've",
+        "I've",
+    }
+)
+# "great at ...", "fluent in ...", "passionate about ...": a quality, said with "is".
+_QUALITY_BEFORE = frozenset({"at", "with", "about", "under"})
+_QUALITIES_IN = frozenset(
+    {
+        "fluent",
+        "experienced",
+        "skilled",
+        "proficient",
+        "strong",
+        "versed",
+        "grounded",
+        "trained",
+        "certified",
+        "qualified",
+        "expert",
+        "excellent",
+        "great",
+        "good",
+        "brilliant",
+        "superb",
+        "outstanding",
+        "exceptional",
+        "deep",
+        "immersed",
+    }
+)
+# Typed as what they did or do: "led our ...", "has shipped ...", "knows ...".
+_VERBS = frozenset(
+    {
+        "has",
+        "had",
+        "is",
+        "was",
+        "knows",
+        "knew",
+        "led",
+        "leads",
+        "built",
+        "builds",
+        "ran",
+        "runs",
+        "shipped",
+        "ships",
+        "spent",
+        "manages",
+        "managed",
+        "wrote",
+        "writes",
+        "designed",
+        "designs",
+        "founded",
+        "launched",
+        "created",
+        "grew",
+        "scaled",
+        "owns",
+        "owned",
+        "speaks",
+        "understands",
+        "can",
+        "does",
+        "did",
+        "worked",
+        "works",
+        "handles",
+        "handled",
+        "delivered",
+        "delivers",
+        "mentored",
+        "mentors",
+        "taught",
+        "teaches",
+        "holds",
+        "held",
+        "thrives",
+        "excels",
+        "loves",
+        "cares",
+        "combines",
+        "turned",
+        "turns",
+        "made",
+        "makes",
+        "helped",
+        "helps",
+        "took",
+        "takes",
+        "kept",
+        "keeps",
+        "won",
+        "wins",
+        "brought",
+        "brings",
+    }
+)
+# -ing words that describe rather than do: "outstanding judgement" is brought, not excelled at.
+_ING_ADJECTIVES = frozenset(
+    {
+        "outstanding",
+        "amazing",
+        "engaging",
+        "interesting",
+        "compelling",
+        "caring",
+        "winning",
+        "working",
+        "exciting",
+        "striking",
+        "thriving",
+        "growing",
+        "lasting",
+        "rising",
+        "demanding",
+        "fascinating",
+        "inspiring",
+        "charming",
+        "convincing",
+        "encouraging",
+        "refreshing",
+        "reassuring",
+        "exacting",
+        "understanding",
+        "leading",
+        "cutting",
+        "existing",
+        "ongoing",
+        "outgoing",
+        "unflinching",
+        "unwavering",
+        "uncompromising",
+        "strong",
+        "booming",
+        "dazzling",
+        "relentless",
+        "astonishing",
+        "disarming",
+        "calming",
+    }
+)
+_DETERMINERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "his",
+        "her",
+        "my",
+        "two",
+        "three",
+        "four",
+        "five",
+        "several",
+        "many",
+        "multiple",
+        "dozens",
+        "teams",
+        "over",
+        "more",
+        "its",
+        "every",
+    }
+)
+
+
+def _head(words: list[str]) -> str:
+    """The last word of the noun phrase the words open with: "designer" in "brilliant designer
+    with a fintech background"."""
+    head = ""
+    for word in words:
+        if word in _PHRASE_ENDS:
+            break
+        head = word
+    return head
+
+
+def _is_a_person(noun: str) -> bool:
+    return noun in _PERSON_WORDS or (noun.endswith(_PERSON_ENDINGS) and noun not in _NOT_PEOPLE)
 
 
 def strengths_as(strengths: str) -> str:
-    """How to say a referral's strengths after their name (see Facts.strengths_as)."""
-    if _IS.match(strengths):
+    """How to join a referral's strengths to their name, from how they were typed (see
+    Facts.strengths_as). Free text has no grammar we can rely on, so this reads the first
+    words: what it cannot place is "brings", which suits any noun phrase."""
+    words = [word.strip(",;:.").lower() for word in strengths.split()]
+    if not words:
+        return "brings"
+    first = words[0]
+    second = words[1] if len(words) > 1 else ""
+    if first in ("a", "an"):
+        return "is" if _is_a_person(_head(words[1:])) else "brings"
+    if first in _VERBS or (first.endswith("ed") and (second in _DETERMINERS or second.isdigit())):
+        return "verb"
+    if _is_a_person(_head(words)):
+        # "strong operator with board-level experience": a kind of person typed without "a".
+        return "is_an" if first[0] in "aeiou" else "is_a"
+    if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
         return "is"
-    first = strengths.split(" ", 1)[0].lower()
-    return "has_been" if len(first) > 4 and first.endswith("ing") else "brings"
+    hyphenated = "-" in first or first.startswith("un")
+    if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
+        return "excels_at"
+    return "brings"
+
+
+# Employers whose names take "the" in a sentence: "at the University of Toronto", "the Wellcome
+# Trust", but "at Bank of America", "at Harvard University". Only names of these shapes.
+_THE_BEFORE_OF = frozenset(
+    {
+        "university",
+        "institute",
+        "ministry",
+        "department",
+        "office",
+        "museum",
+        "college",
+        "school",
+        "council",
+        "city",
+        "state",
+        "county",
+        "province",
+        "government",
+        "library",
+        "academy",
+        "society",
+        "commonwealth",
+        "board",
+        "royal",
+        "court",
+        "house",
+    }
+)
+_THE_AT_END = frozenset(
+    {
+        "foundation",
+        "institute",
+        "museum",
+        "society",
+        "council",
+        "commission",
+        "clinic",
+        "trust",
+        "library",
+        "orchestra",
+        "observatory",
+        "laboratory",
+        "consortium",
+        "federation",
+        "guild",
+        "conservatory",
+        "philharmonic",
+        "symphony",
+        "opera",
+        "ballet",
+    }
+)
+
+
+def in_prose(name: str) -> str:
+    """An employer's name as it reads after "at" or "about": "the University of Toronto"."""
+    words = name.split(" ")
+    if words[0].lower() == "the" or len(words) < 2:
+        return name
+    first, second, last = words[0].lower(), words[1].lower(), words[-1].lower()
+    if (first in _THE_BEFORE_OF and second == "of") or last in _THE_AT_END:
+        return f"the {name}"
+    return name
 
 
 # A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
@@ -330,6 +705,14 @@ def facts_from(
         today = written.startswith("today")
     if recipient is not None and recipient.address_as is None and is_a_group(recipient.name):
         recipient = None  # the team, as when no one is named
+    theirs = bool(
+        preferred
+        and recipient
+        and recipient.title
+        and preferred.title.casefold() == recipient.title.casefold()
+    )
+    if theirs:
+        preferred = None
     title = preferred.title if preferred else ""
     address_as = None
     if recipient is not None:
@@ -350,6 +733,8 @@ def facts_from(
         _reads_as_one(title),
         _takes_an(title),
         title.lower().endswith(_ROLE_NOUNS),
+        theirs,
+        bool(relationship.common_ground) and is_a_clause(relationship.common_ground or ""),
         timing,
         today,
         strengths_as(referral.strengths) if referral and referral.strengths else None,
@@ -357,6 +742,7 @@ def facts_from(
         "linkedin_note" in channels,
         "follow_ups" in channels,
         request.role,
+        in_prose(request.company),
         request.company,
         request.candidate.name,
         spoken_name(request.candidate.name),
@@ -381,5 +767,5 @@ def facts_from(
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
         relationship.company_news,
-        accepted_company,
+        in_prose(accepted_company) if accepted_company else None,
     )

@@ -134,7 +134,14 @@ ROLES = [
     "Account Executive",
     "Principal Research Scientist, NLP",
 ]
-COMPANIES = ["Acme Analytics", "Brightside", "Lumen Health", "Northwind & Co.", "Globex"]
+COMPANIES = [
+    "Acme Analytics",
+    "Brightside",
+    "Lumen Health",
+    "Northwind & Co.",
+    "Globex",
+    "University of Toronto",
+]
 DETAILS = [
     "I want to lead a team in my next role.",
     "I've decided to stay closer to family",
@@ -146,11 +153,20 @@ NEWS = [
     "your Series B",
     "the new office in Lisbon",
 ]
-COMMON = ["open-source data tooling", "our shared interest in accessible design", "trail running"]
+COMMON = [
+    "open-source data tooling",
+    "our shared interest in accessible design",
+    "trail running",
+    "We both rowed at university.",
+]
 STRENGTHS = [
     "five years building streaming pipelines",
     "deep experience in B2B sales",
     "a great eye for typography",
+    "a brilliant systems thinker",
+    "building fast React interfaces",
+    "led our move to Kubernetes",
+    "strong operator with board-level experience",
 ]
 RELATIONS = ["a former colleague", "my former manager", "a friend from university"]
 PREFERRED = ["Engineering Manager, Data Platform", "Design Lead", "Head of Product"]

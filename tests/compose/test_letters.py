@@ -141,6 +141,8 @@ def test_no_stock_phrases_seams_or_doubled_sign_offs(request: DeclineRequest) ->
             assert not paragraph.startswith("And "), paragraph
         assert "None" not in text
         assert "{" not in text
+        assert "[" not in text, text  # no placeholder left for the candidate to fill in
+        assert not re.search(r"[a-z][.!?][A-Z]", text), text  # sentences run together
 
 
 @EXAMPLES
@@ -288,3 +290,59 @@ def test_advice_is_true_about_where_the_detail_appears() -> None:
     codes = [item["code"] for item in _compose(imminent)[1]]
     assert codes[0] == "interview_imminent"
     assert "call_first" not in codes  # the warning already says to call
+
+
+# How a referral's strengths were typed, and how every message must then join them to a name.
+STRENGTHS_AS_TYPED = [
+    ("a brilliant product designer", "Sam is a brilliant product designer."),
+    ("a sharp, funny voice", "Sam brings a sharp, funny voice."),
+    ("a great eye for typography", "Sam brings a great eye for typography."),
+    ("building fast React interfaces", "Sam excels at building fast React interfaces."),
+    ("led our move to Kubernetes", "Sam led our move to Kubernetes."),
+    ("great with clients", "Sam is great with clients."),
+    ("five years of Go", "Sam brings five years of Go."),
+]
+
+
+@pytest.mark.parametrize(("strengths", "sentence"), STRENGTHS_AS_TYPED)
+def test_a_referrals_strengths_read_as_they_were_typed(strengths: str, sentence: str) -> None:
+    referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
+    assert sentence in messages["email"]["text"]
+    later = dict(referral, timing="later")
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=later)))
+    assert sentence in messages["follow_ups"][0]["text"]
+    unnamed = {"relationship": "a former colleague", "strengths": strengths, "timing": "now"}
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=unnamed)))
+    clause = sentence.removeprefix("Sam ").removesuffix(".")
+    assert f"a former colleague who {clause}." in messages["email"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("company", "in_a_sentence"),
+    [
+        ("University of Toronto", "at the University of Toronto"),
+        ("Wellcome Trust", "at the Wellcome Trust"),
+        ("Bank of America", "at Bank of America"),
+        ("Harvard University", "at Harvard University"),
+        ("The Guardian", "at The Guardian"),
+    ],
+)
+def test_an_institution_takes_the_in_a_sentence_but_not_before_team(
+    company: str, in_a_sentence: str
+) -> None:
+    body = decline_request(company=company, stage="candidacy", recipient=None)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    text = messages["email"]["text"]
+    assert in_a_sentence in text
+    assert text.startswith(f"Hello {company} team,")
+
+
+def test_a_better_fit_role_that_is_the_recipients_own_title_is_never_asked_for() -> None:
+    body = decline_request(
+        recipient={"name": "Mark Hale", "title": "CEO"}, preferred_role={"title": "ceo"}
+    )
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert not [text for text in _letters(messages) if re.search("ceo", text, re.IGNORECASE)]
+    note = next(item["message"] for item in guidance if item["code"] == "preferred_role_is_theirs")
+    assert "Mark's own title (CEO)" in note
