@@ -135,7 +135,7 @@ Line500 = Annotated[
 _NOT_IN_EMAIL = f"\\s<>{_REFUSED_CHARS}{_INVISIBLE_CHARS}"
 _DOMAIN_LABEL = f"[^.@{_NOT_IN_EMAIL}]+"
 _EMAIL = re.compile(f"^[^@{_NOT_IN_EMAIL}]{{1,64}}@{_DOMAIN_LABEL}(\\.{_DOMAIN_LABEL})+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{4,30}([ ]?(x|ext\.?)[ ]?[0-9]{1,6})?$")
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-]{4,30}([ ]?(x|ext\.?)[ ]?[0-9]{1,6})?$")
 
 
 def _email(value: str) -> str:

@@ -10,7 +10,6 @@ Nothing here invents a fact: a derived text is only ever a part of what was type
 interview's own time put into words.
 """
 
-import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -19,6 +18,22 @@ from typing import Annotated, Any, get_type_hints
 from markupsafe import escape
 
 from app.compose.environment import MARK, STOP_MARK
+from app.compose.reading import (
+    apologises,
+    as_sentence,
+    common_as,
+    in_prose,
+    is_a_clause,
+    is_a_group,
+    is_formal_address,
+    news_is_a_clause,
+    news_of,
+    opens_with_after,
+    says_decided,
+    strengths_as,
+    strengths_of,
+    topic_of,
+)
 from app.schemas import DeclineRequest, ReferralTiming
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -74,16 +89,24 @@ class Facts:
     # The better-fit role is the recipient's own title ("CEO" to the CEO): asked of them, it
     # reads as asking for their job, so no message names it and the guidance says why.
     preferred_role_is_theirs: bool
-    # The common ground was typed as a sentence about the two of them ("we both rowed at
-    # university"), not as a topic ("open-source data tooling"): it is said with "how".
-    common_is_a_clause: bool
+    # How free text was typed (app/compose/reading.py), so our words around it fit: the
+    # common ground as a "topic", a "clause" ("we both rowed at university", said with "how")
+    # or "ours" ("our mutual friend Bongani"); the news as a clause ("you opened a clinic");
+    # the referral's relationship as a clause ("we worked together at Discovery").
+    common_as: str | None
+    news_is_a_clause: bool
+    relationship_is_a_clause: bool
+    preferred_role_has_article: bool  # typed as "a leadership role"
+    address_is_formal: bool  # "Herr Müller", "Dr Lee": "Dear", never "Hi", in every tone
+    # What the candidate's own reason already says, so our sentences beside it do not repeat
+    # it: an apology, "decided", or an opening "After …".
+    detail_apologises: bool
+    detail_says_decided: bool
+    detail_opens_with_after: bool
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
     interview_today: bool  # on the interview's own calendar
-    # How the referral's strengths follow their name (see strengths_as): "is" (typed as "a
-    # brilliant designer", "great with clients"), "is_a"/"is_an" ("strong operator"),
-    # "excels_at" ("building fast React apps"), "verb" ("led our move to Kubernetes"), else
-    # "brings" ("a great eye for type", "Go").
+    # How the referral's strengths follow their name (see reading.strengths_as).
     strengths_as: str | None
     # The channels asked for, which some messages mention (the email after a call exists only
     # with a phone script; the guidance points at the note and the follow-ups).
@@ -186,32 +209,6 @@ SHAPES = 1024
 @lru_cache(maxsize=SHAPES)
 def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
     return {}
-
-
-# How people type common ground as a phrase rather than a topic; templates say it their way.
-_SHARED = re.compile(
-    r"^(?:(?:our|a|the) )?(?:(?:shared|mutual|common) )?(?:interest|passion|love) (?:in|for|of) ",
-    re.IGNORECASE,
-)
-
-
-def topic_of(common_ground: str) -> str:
-    """'open-source data tooling' from 'our shared interest in open-source data tooling', and
-    'we both rowed at university' from 'We both rowed at university.'"""
-    if is_a_clause(common_ground):
-        clause = common_ground.rstrip(".!")
-        first = clause.split(" ", 1)[0]
-        return clause[0].lower() + clause[1:] if first != "I" and first.istitle() else clause
-    topic = _SHARED.sub("", common_ground, count=1)
-    return topic or common_ground
-
-
-# How a sentence about the two of them starts: "we both ...", "both of us ...", "you and I ...".
-_CLAUSE_STARTS = frozenset({"we", "we're", "we've", "we'd", "both", "you", "you're", "i", "i'm"})
-
-
-def is_a_clause(common_ground: str) -> bool:
-    return common_ground.split(" ", 1)[0].lower().strip(",") in _CLAUSE_STARTS
 
 
 def _reads_as_one(title: str) -> bool:
@@ -319,375 +316,6 @@ def heard_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str,
     return interview_words(moment, now, british=british)[3], None
 
 
-# Words that make "a/an <...> <noun>" a kind of person ("a brilliant designer"): said with "is".
-# Anything else after "a" is something the person has ("a great eye for type"): "brings".
-_PERSON_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
-_PERSON_WORDS = frozenset(
-    {
-        "lead",
-        "coach",
-        "expert",
-        "professional",
-        "hire",
-        "person",
-        "natural",
-        "pro",
-        "talent",
-        "architect",
-        "analyst",
-        "generalist",
-        "specialist",
-        "all-rounder",
-        "asset",
-        "candidate",
-        "colleague",
-        "mentor",
-        "fit",
-        "choice",
-        "listener",
-        "collaborator",
-        "polymath",
-    }
-)
-_NOT_PEOPLE = frozenset(
-    {
-        "number",
-        "order",
-        "matter",
-        "career",
-        "power",
-        "answer",
-        "layer",
-        "filter",
-        "letter",
-        "center",
-        "centre",
-        "character",
-        "temper",
-        "humor",
-        "humour",
-        "flair",
-        "judgment",
-        "judgement",
-        "commitment",
-        "investment",
-        "element",
-        "moment",
-        "component",
-        "instinct",
-        "ear",
-        "eye",
-        "background",
-        "record",
-        "knack",
-        "gift",
-        "feel",
-        "head",
-    }
-)
-# Where the noun phrase after "a" ends: "a designer | with ...", "a natural | at ...".
-_PHRASE_ENDS = frozenset(
-    {
-        "with",
-        "in",
-        "who",
-        "at",
-        "for",
-        "of",
-        "from",
-        "on",
-        "and",
-        "to",
-        "that",
-        "whose",
-        "across",
-        "when",
-        "by",
-        "about",
-        "i",
-        "we",
-        "you've",
-        "I've",
-    }
-)
-# "great at ...", "fluent in ...", "passionate about ...": a quality, said with "is".
-_QUALITY_BEFORE = frozenset({"at", "with", "about", "under"})
-_QUALITIES_IN = frozenset(
-    {
-        "fluent",
-        "experienced",
-        "skilled",
-        "proficient",
-        "strong",
-        "versed",
-        "grounded",
-        "trained",
-        "certified",
-        "qualified",
-        "expert",
-        "excellent",
-        "great",
-        "good",
-        "brilliant",
-        "superb",
-        "outstanding",
-        "exceptional",
-        "deep",
-        "immersed",
-    }
-)
-# Typed as what they did or do: "led our ...", "has shipped ...", "knows ...".
-_VERBS = frozenset(
-    {
-        "has",
-        "had",
-        "is",
-        "was",
-        "knows",
-        "knew",
-        "led",
-        "leads",
-        "built",
-        "builds",
-        "ran",
-        "runs",
-        "shipped",
-        "ships",
-        "spent",
-        "manages",
-        "managed",
-        "wrote",
-        "writes",
-        "designed",
-        "designs",
-        "founded",
-        "launched",
-        "created",
-        "grew",
-        "scaled",
-        "owns",
-        "owned",
-        "speaks",
-        "understands",
-        "can",
-        "does",
-        "did",
-        "worked",
-        "works",
-        "handles",
-        "handled",
-        "delivered",
-        "delivers",
-        "mentored",
-        "mentors",
-        "taught",
-        "teaches",
-        "holds",
-        "held",
-        "thrives",
-        "excels",
-        "loves",
-        "cares",
-        "combines",
-        "turned",
-        "turns",
-        "made",
-        "makes",
-        "helped",
-        "helps",
-        "took",
-        "takes",
-        "kept",
-        "keeps",
-        "won",
-        "wins",
-        "brought",
-        "brings",
-    }
-)
-# -ing words that describe rather than do: "outstanding judgement" is brought, not excelled at.
-_ING_ADJECTIVES = frozenset(
-    {
-        "outstanding",
-        "amazing",
-        "engaging",
-        "interesting",
-        "compelling",
-        "caring",
-        "winning",
-        "working",
-        "exciting",
-        "striking",
-        "thriving",
-        "growing",
-        "lasting",
-        "rising",
-        "demanding",
-        "fascinating",
-        "inspiring",
-        "charming",
-        "convincing",
-        "encouraging",
-        "refreshing",
-        "reassuring",
-        "exacting",
-        "understanding",
-        "leading",
-        "cutting",
-        "existing",
-        "ongoing",
-        "outgoing",
-        "unflinching",
-        "unwavering",
-        "uncompromising",
-        "strong",
-        "booming",
-        "dazzling",
-        "relentless",
-        "astonishing",
-        "disarming",
-        "calming",
-    }
-)
-_DETERMINERS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "our",
-        "their",
-        "his",
-        "her",
-        "my",
-        "two",
-        "three",
-        "four",
-        "five",
-        "several",
-        "many",
-        "multiple",
-        "dozens",
-        "teams",
-        "over",
-        "more",
-        "its",
-        "every",
-    }
-)
-
-
-def _head(words: list[str]) -> str:
-    """The last word of the noun phrase the words open with: "designer" in "brilliant designer
-    with a fintech background"."""
-    head = ""
-    for word in words:
-        if word in _PHRASE_ENDS:
-            break
-        head = word
-    return head
-
-
-def _is_a_person(noun: str) -> bool:
-    return noun in _PERSON_WORDS or (noun.endswith(_PERSON_ENDINGS) and noun not in _NOT_PEOPLE)
-
-
-def strengths_as(strengths: str) -> str:
-    """How to join a referral's strengths to their name, from how they were typed (see
-    Facts.strengths_as). Free text has no grammar we can rely on, so this reads the first
-    words: what it cannot place is "brings", which suits any noun phrase."""
-    words = [word.strip(",;:.").lower() for word in strengths.split()]
-    if not words:
-        return "brings"
-    first = words[0]
-    second = words[1] if len(words) > 1 else ""
-    if first in ("a", "an"):
-        return "is" if _is_a_person(_head(words[1:])) else "brings"
-    if first in _VERBS or (first.endswith("ed") and (second in _DETERMINERS or second.isdigit())):
-        return "verb"
-    if _is_a_person(_head(words)):
-        # "strong operator with board-level experience": a kind of person typed without "a".
-        return "is_an" if first[0] in "aeiou" else "is_a"
-    if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
-        return "is"
-    hyphenated = "-" in first or first.startswith("un")
-    if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
-        return "excels_at"
-    return "brings"
-
-
-# Employers whose names take "the" in a sentence: "at the University of Toronto", "the Wellcome
-# Trust", but "at Bank of America", "at Harvard University". Only names of these shapes.
-_THE_BEFORE_OF = frozenset(
-    {
-        "university",
-        "institute",
-        "ministry",
-        "department",
-        "office",
-        "museum",
-        "college",
-        "school",
-        "council",
-        "city",
-        "state",
-        "county",
-        "province",
-        "government",
-        "library",
-        "academy",
-        "society",
-        "commonwealth",
-        "board",
-        "royal",
-        "court",
-        "house",
-    }
-)
-_THE_AT_END = frozenset(
-    {
-        "foundation",
-        "institute",
-        "museum",
-        "society",
-        "council",
-        "commission",
-        "clinic",
-        "trust",
-        "library",
-        "orchestra",
-        "observatory",
-        "laboratory",
-        "consortium",
-        "federation",
-        "guild",
-        "conservatory",
-        "philharmonic",
-        "symphony",
-        "opera",
-        "ballet",
-    }
-)
-
-
-def in_prose(name: str) -> str:
-    """An employer's name as it reads after "at" or "about": "the University of Toronto"."""
-    words = name.split(" ")
-    if words[0].lower() == "the" or len(words) < 2:
-        return name
-    first, second, last = words[0].lower(), words[1].lower(), words[-1].lower()
-    if (first in _THE_BEFORE_OF and second == "of") or last in _THE_AT_END:
-        return f"the {name}"
-    return name
-
-
-# A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
-_GROUPS = frozenset({"team", "recruiting", "recruitment", "hiring", "talent", "hr", "careers"})
-
-
-def is_a_group(name: str) -> bool:
-    return any(word.lower().strip(".,") in _GROUPS for word in name.split(" "))
-
-
 def facts_from(
     request: DeclineRequest, *, now: datetime, accepted_company: str | None = None
 ) -> Facts:
@@ -718,6 +346,10 @@ def facts_from(
     if recipient is not None:
         address_as = recipient.address_as or addressed_as(recipient.name)
     referral_name = referral.name if referral else None
+    related = referral.relationship if referral else None
+    common = relationship.common_ground
+    news = relationship.company_news
+    detail = request.reason.detail
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -734,7 +366,14 @@ def facts_from(
         _takes_an(title),
         title.lower().endswith(_ROLE_NOUNS),
         theirs,
-        bool(relationship.common_ground) and is_a_clause(relationship.common_ground or ""),
+        common_as(common) if common else None,
+        news is not None and news_is_a_clause(news),
+        related is not None and is_a_clause(related),
+        title.lower().startswith(("a ", "an ")),
+        address_as is not None and is_formal_address(address_as),
+        detail is not None and apologises(detail),
+        detail is not None and says_decided(detail),
+        detail is not None and opens_with_after(detail),
         timing,
         today,
         strengths_as(referral.strengths) if referral and referral.strengths else None,
@@ -751,7 +390,7 @@ def facts_from(
         recipient.name if recipient else None,
         address_as,
         recipient.title if recipient else None,
-        request.reason.detail,
+        as_sentence(detail) if detail else None,
         preferred.title if preferred else None,
         preferred.note if preferred else None,
         date,
@@ -763,9 +402,9 @@ def facts_from(
         first_word(referral_name) if referral_name else None,
         referral.email if referral else None,
         referral.relationship if referral else None,
-        referral.strengths if referral else None,
+        strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
-        relationship.company_news,
+        news_of(news) if news else None,
         in_prose(accepted_company) if accepted_company else None,
     )

@@ -25,7 +25,9 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
         for hook, given in (("news", facts.company_news), ("common", facts.common_ground))
         if given is not None
     ]
-    with_preferred = facts.preferred_role is not None
+    # A candidate leaving over culture says they are looking elsewhere, so no check-in asks
+    # the same company for the better-fit role.
+    with_preferred = facts.preferred_role is not None and facts.reason != "company_fit"
     return [(hook, with_preferred and visit == len(hooks) - 1) for visit, hook in enumerate(hooks)]
 
 

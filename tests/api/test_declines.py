@@ -112,3 +112,15 @@ async def test_user_text_is_literal_in_text_and_escaped_in_html(client: AsyncCli
     assert "<script>" not in email["html"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Corp" in email["html"]
     assert decline["request"]["company"] == "<script>alert(1)</script> Corp"
+
+
+@pytest.mark.parametrize(
+    "phone", ["(312) 555-0147", "+1 (312) 555-0147", "312-555-0147", "+44 (0)20 7946 0123"]
+)
+async def test_phone_numbers_as_people_write_them_are_accepted(
+    client: AsyncClient, phone: str
+) -> None:
+    candidate = {"name": "Ana Ruiz", "phone": phone}
+    response = await client.post("/v1/declines/preview", json=decline_request(candidate=candidate))
+    assert response.status_code == 200, response.text
+    assert phone in response.json()["messages"]["phone_script"]["voicemail"]

@@ -1,0 +1,268 @@
+"""How people type free text, read from its first words, so the wording around it fits.
+
+Nothing here changes what someone meant. It decides which of our sentences carries their words
+("Sam is a …" or "Sam brings …"), drops a prefix our sentence already says ("Congratulations on
+…" before "Congratulations on"), and gives a sentence its capital. Free text has no grammar we
+can rely on, so each reader falls back to the form that suits the most inputs.
+"""
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- A referral's strengths -------------------------------------------------------------------
+
+# The head noun of "a brilliant designer" is a kind of person: said with "is". Anything else a
+# person has ("a great eye for type") is said with "brings".
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
+_PERSON_WORDS = _words(
+    "lead coach expert professional hire person natural pro talent architect analyst generalist"
+    " specialist all-rounder asset candidate colleague mentor fit choice listener collaborator"
+    " polymath"
+)
+_NOT_PEOPLE = _words(
+    "number order matter career power answer layer filter letter center centre character temper"
+    " humor humour flair judgment judgement commitment investment element moment component"
+    " instinct ear eye background record knack gift feel head"
+)
+# Where the noun phrase ends: "a designer | with …", "a natural | at …".
+_PHRASE_ENDS = _words(
+    "with in who at for of from on and to that whose across when by about i we you've i've"
+)
+# "great at …", "fluent in …", "passionate about …": a quality, said with "is".
+_QUALITY_BEFORE = _words("at with about under")
+_QUALITIES_IN = _words(
+    "fluent experienced skilled proficient strong versed grounded trained certified qualified"
+    " expert excellent great good brilliant superb outstanding exceptional deep immersed"
+)
+# Typed as what they did or do: "led our …", "has shipped …", "knows …".
+_VERBS = _words(
+    "has had is was knows knew led leads built builds ran runs shipped ships spent manages managed"
+    " wrote writes designed designs founded launched created grew scaled owns owned speaks"
+    " understands can does did worked works handles handled delivered delivers mentored mentors"
+    " taught teaches holds held thrives excels loves cares combines turned turns made makes helped"
+    " helps took takes kept keeps won wins brought brings"
+)
+# -ing words that describe rather than do: "outstanding judgement" is brought, not excelled at.
+_ING_ADJECTIVES = _words(
+    "outstanding amazing engaging interesting compelling caring winning working exciting striking"
+    " thriving growing lasting rising demanding fascinating inspiring charming convincing"
+    " encouraging refreshing reassuring exacting understanding leading cutting existing ongoing"
+    " outgoing unflinching unwavering uncompromising booming dazzling astonishing disarming"
+    " calming"
+)
+_DETERMINERS = _words(
+    "the a an our their his her my two three four five several many multiple dozens teams over"
+    " more its every"
+)
+# What someone brings rather than is strong in: "deep experience", "five years of Go".
+_BROUGHT = _words(
+    "strong deep excellent great solid proven extensive broad real rare natural exceptional"
+    " outstanding impressive superb wide hands-on years decades plenty lots huge serious"
+    " genuine"
+)
+_BROUGHT_HEADS = _words(
+    "experience skills skill knowledge expertise background record eye ear sense understanding"
+    " ability talent instinct instincts judgement judgment energy attitude passion focus voice"
+    " mindset approach network track years"
+)
+
+
+def _head(words: list[str]) -> str:
+    """The last word of the noun phrase the words open with: "designer" in "brilliant designer
+    with a fintech background"."""
+    head = ""
+    for word in words:
+        if word in _PHRASE_ENDS:
+            break
+        head = word
+    return head
+
+
+def _is_a_person(noun: str) -> bool:
+    return noun in _PERSON_WORDS or (noun.endswith(_PERSON_ENDINGS) and noun not in _NOT_PEOPLE)
+
+
+def strengths_of(strengths: str) -> str:
+    """The strengths as they follow the referral's name: "she has shipped …" loses its "she",
+    which our sentence has already said by naming her."""
+    first, _, rest = strengths.partition(" ")
+    return rest if rest and first.lower() in ("she", "he") else strengths
+
+
+def strengths_as(strengths: str) -> str:
+    """How to join a referral's strengths to their name: "is" ("a brilliant designer", "great
+    with clients"), "is_a"/"is_an" ("strong operator"), "excels_at" ("building fast React
+    apps"), "verb" ("led our move to Kubernetes"), "strong_in" ("distributed systems"), else
+    "brings" ("a great eye for type", "five years of Go"), which suits any noun phrase."""
+    words = [word.strip(",;:.").lower() for word in strengths_of(strengths).split()]
+    if not words:
+        return "brings"
+    first = words[0]
+    second = words[1] if len(words) > 1 else ""
+    if first in ("a", "an"):
+        return "is" if _is_a_person(_head(words[1:])) else "brings"
+    if first in _VERBS or (first.endswith("ed") and (second in _DETERMINERS or second.isdigit())):
+        return "verb"
+    head = _head(words)
+    if _is_a_person(head):
+        # "strong operator with board-level experience": a kind of person typed without "a".
+        return "is_an" if first[0] in "aeiou" else "is_a"
+    if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
+        return "is"
+    hyphenated = "-" in first or first.startswith("un")
+    if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
+        return "excels_at"
+    if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS:
+        return "brings"
+    # A field of work, typed bare: "distributed systems and on-call leadership".
+    return "strong_in"
+
+
+# --- A sentence about the two of them ---------------------------------------------------------
+
+_CLAUSE_STARTS = _words("we we're we've we'd both you you're i i'm")
+
+
+def is_a_clause(text: str) -> bool:
+    """Typed as a sentence about the two of them: "we both rowed at university"."""
+    return text.split(" ", 1)[0].lower().strip(",") in _CLAUSE_STARTS
+
+
+# Words whose capital only marks the start of a sentence; a name ("Quantis") keeps its own.
+_LOWERED = _words("we we're we've we'd both you you're you've they they've it its our the my your")
+
+
+def as_clause(text: str) -> str:
+    """A clause to follow "how" or "that": its sentence capital and full stop left off."""
+    clause = text.rstrip(".!")
+    first = clause.split(" ", 1)[0]
+    return clause[0].lower() + clause[1:] if first.lower() in _LOWERED else clause
+
+
+# --- Common ground -----------------------------------------------------------------------------
+
+# How people type common ground as a phrase rather than a topic; templates say it their way.
+_SHARED = re.compile(
+    r"^(?:(?:our|a|the) )?(?:(?:shared|mutual|common) )?(?:interest|passion|love) (?:in|for|of) ",
+    re.IGNORECASE,
+)
+
+
+def common_as(common_ground: str) -> str:
+    """'topic' ("trail running"), 'clause' ("we both rowed at university") or 'ours' ("our
+    mutual friend Bongani": something they share that is not an interest)."""
+    if is_a_clause(common_ground):
+        return "clause"
+    if _SHARED.match(common_ground) is None and common_ground.lower().startswith("our "):
+        return "ours"
+    return "topic"
+
+
+def topic_of(common_ground: str) -> str:
+    """'open-source data tooling' from 'our shared interest in open-source data tooling', and
+    'we both rowed at university' from 'We both rowed at university.'"""
+    if is_a_clause(common_ground):
+        return as_clause(common_ground)
+    topic = _SHARED.sub("", common_ground, count=1)
+    return topic or common_ground
+
+
+# --- Company news ------------------------------------------------------------------------------
+
+_CONGRATULATIONS = re.compile(r"^(?:congratulations|congrats)(?: on| for)?[ ,!:]+", re.IGNORECASE)
+_NEWS_NOUN_STARTS = _words("the your a an their its this our")
+_NEWS_VERBS = _words(
+    "launched opened closed raised announced won acquired released hired expanded moved signed"
+    " joined became was were has have is are just recently landed secured completed published"
+    " merged went reached passed started finished introduced unveiled shipped debuted"
+)
+
+
+def news_of(news: str) -> str:
+    """The news without a "Congratulations on" our sentences already say, as a clause when it
+    was typed as one ("you opened a second clinic")."""
+    news = _CONGRATULATIONS.sub("", news, count=1) or news
+    return as_clause(news) if news_is_a_clause(news) else news
+
+
+def news_is_a_clause(news: str) -> bool:
+    """ "Quantis just launched payouts" is said with "I saw that"; "the launch of payouts" (a
+    noun phrase) with "I saw the news about"."""
+    words = [word.lower() for word in _CONGRATULATIONS.sub("", news, count=1).split()]
+    if not words or words[0] in _NEWS_NOUN_STARTS:
+        return False
+    return words[0] in ("you", "you've", "you're", "they", "we") or any(
+        word in _NEWS_VERBS for word in words[1:4]
+    )
+
+
+# --- The reason in the candidate's words --------------------------------------------------------
+
+
+def as_sentence(text: str) -> str:
+    """Typed text that starts one of our sentences, with its first letter a capital."""
+    return text[0].upper() + text[1:] if text[0].islower() else text
+
+
+_APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
+_DECIDED = re.compile(r"\b(decided|decision|decide)\b", re.IGNORECASE)
+
+
+def apologises(text: str) -> bool:
+    return _APOLOGY.search(text) is not None
+
+
+def says_decided(text: str) -> bool:
+    return _DECIDED.search(text) is not None
+
+
+def opens_with_after(text: str) -> bool:
+    return text.lower().startswith("after ")
+
+
+# --- Employers and people -----------------------------------------------------------------------
+
+# Names that take "the" in a sentence: "at the University of Toronto", "the Allen Institute"; but
+# "at Bank of America", "at Manchester City Council", "at Harvard University".
+_THE_BEFORE_OF = _words(
+    "university institute ministry department office museum college school council city state"
+    " county province government library academy society commonwealth board royal court house"
+)
+_THE_AT_END = _words(
+    "foundation institute museum society library orchestra observatory laboratory philharmonic"
+)
+
+
+def in_prose(name: str) -> str:
+    """An employer's name as it reads after "at" or "about": "the University of Toronto"."""
+    words = name.split(" ")
+    if words[0].lower() == "the" or len(words) < 2:
+        return name
+    first, second, last = words[0].lower(), words[1].lower(), words[-1].lower()
+    if (first in _THE_BEFORE_OF and second == "of") or last in _THE_AT_END:
+        return f"the {name}"
+    return name
+
+
+# A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
+_GROUPS = _words("team recruiting recruitment hiring talent hr careers")
+
+
+def is_a_group(name: str) -> bool:
+    return any(word.lower().strip(".,") in _GROUPS for word in name.split(" "))
+
+
+# Courtesy titles that make "Hi …" the wrong register: "Dear Herr Müller", never "Hi Herr Müller".
+HONORIFICS = _words(
+    "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor sir dame lord lady herr frau"
+    " monsieur madame mme mme. señor señora sr sr. sra sra. signor signora dott. ing. judge rev"
+    " rev. father"
+)
+
+
+def is_formal_address(address_as: str) -> bool:
+    return address_as.split(" ", 1)[0].lower() in HONORIFICS
