@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from app.compose.environment import MARK, STOP_MARK
 from app.compose.reading import (
+    a_role,
     apologises,
     as_sentence,
     common_as,
@@ -29,6 +30,7 @@ from app.compose.reading import (
     news_is_a_clause,
     news_of,
     opens_with_after,
+    relationship_of,
     says_decided,
     strengths_as,
     strengths_of,
@@ -82,21 +84,16 @@ class Facts:
     keep_in_touch: bool
     linkedin_connected: bool
     role_ends_with_noun: bool
-    # How the better-fit role's title reads in "a Director of Product role" (see _noun_phrase).
-    preferred_role_reads_as_one: bool
-    preferred_role_an: bool
-    preferred_role_ends_with_noun: bool
     # The better-fit role is the recipient's own title ("CEO" to the CEO): asked of them, it
     # reads as asking for their job, so no message names it and the guidance says why.
     preferred_role_is_theirs: bool
     # How free text was typed (app/compose/reading.py), so our words around it fit: the
     # common ground as a "topic", a "clause" ("we both rowed at university", said with "how")
-    # or "ours" ("our mutual friend Bongani"); the news as a clause ("you opened a clinic");
+    # or a "thing" ("our mutual friend Bongani"); the news as a clause ("you opened a clinic");
     # the referral's relationship as a clause ("we worked together at Discovery").
     common_as: str | None
     news_is_a_clause: bool
     relationship_is_a_clause: bool
-    preferred_role_has_article: bool  # typed as "a leadership role"
     address_is_formal: bool  # "Herr Müller", "Dr Lee": "Dear", never "Hi", in every tone
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, "decided", or an opening "After …".
@@ -122,10 +119,14 @@ class Facts:
     candidate_email: MaybeTyped
     candidate_phone: MaybeTyped
     recipient_name: MaybeTyped
+    team_name: MaybeTyped  # a recipient named like a group, greeted as typed: "Recruitment Team"
     address_as: MaybeTyped  # how they are greeted: given, or made from the name
     recipient_title: MaybeTyped
     detail: MaybeTyped
     preferred_role: MaybeTyped
+    # As it follows "considered for": "an Engineering Manager role", "a Head of Product role for
+    # a smaller team", "a leadership role" (typed with its article); see reading.a_role.
+    preferred_role_phrase: MaybeTyped
     preferred_role_note: MaybeTyped
     interview_date: MaybeTyped  # "Tuesday, December 1 at 3:00 PM"
     interview_on: MaybeTyped  # written: "today at 3:00 PM", "on Tuesday, December 1 at 3:00 PM"
@@ -209,27 +210,6 @@ SHAPES = 1024
 @lru_cache(maxsize=SHAPES)
 def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
     return {}
-
-
-def _reads_as_one(title: str) -> bool:
-    """Whether "a {title} role" reads naturally: no comma, bracket or slash splits the title."""
-    return bool(title) and not any(mark in title for mark in ",()/;:&|")
-
-
-_AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE
-
-
-def _takes_an(title: str) -> bool:
-    """'an' before the title, as it is said: an Engineering Manager, an SRE, a UX Designer."""
-    word = title.split(" ", 1)[0]
-    if not word:
-        return False
-    if word.isupper() and len(word) > 1:
-        return word[0] in _AN_LETTERS
-    lower = word.lower()
-    if lower.startswith(("uni", "use", "usu", "eu", "one", "once")):
-        return False
-    return lower[0] in "aeiou" or lower.startswith(("hour", "honest", "heir"))
 
 
 def first_word(name: str) -> str:
@@ -331,8 +311,9 @@ def facts_from(
         timing, date, written, spoken = interview_words(request.interview_at, now, british=british)
         heard, weekday = heard_words(request.interview_at, now, british=british)
         today = written.startswith("today")
+    team = None
     if recipient is not None and recipient.address_as is None and is_a_group(recipient.name):
-        recipient = None  # the team, as when no one is named
+        team, recipient = recipient.name, None  # the team, as when no one is named
     theirs = bool(
         preferred
         and recipient
@@ -341,7 +322,6 @@ def facts_from(
     )
     if theirs:
         preferred = None
-    title = preferred.title if preferred else ""
     address_as = None
     if recipient is not None:
         address_as = recipient.address_as or addressed_as(recipient.name)
@@ -362,14 +342,10 @@ def facts_from(
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         request.role.lower().endswith(_ROLE_NOUNS),
-        _reads_as_one(title),
-        _takes_an(title),
-        title.lower().endswith(_ROLE_NOUNS),
         theirs,
         common_as(common) if common else None,
         news is not None and news_is_a_clause(news),
         related is not None and is_a_clause(related),
-        title.lower().startswith(("a ", "an ")),
         address_as is not None and is_formal_address(address_as),
         detail is not None and apologises(detail),
         detail is not None and says_decided(detail),
@@ -388,10 +364,12 @@ def facts_from(
         request.candidate.email,
         request.candidate.phone,
         recipient.name if recipient else None,
+        team,
         address_as,
         recipient.title if recipient else None,
         as_sentence(detail) if detail else None,
         preferred.title if preferred else None,
+        a_role(preferred.title) if preferred else None,
         preferred.note if preferred else None,
         date,
         written,
@@ -399,9 +377,9 @@ def facts_from(
         heard,
         weekday,
         referral_name,
-        first_word(referral_name) if referral_name else None,
+        first_word(spoken_name(referral_name)) if referral_name else None,
         referral.email if referral else None,
-        referral.relationship if referral else None,
+        relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,

@@ -22,8 +22,13 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
         return []
     hooks = [
         hook
-        for hook, given in (("news", facts.company_news), ("common", facts.common_ground))
-        if given is not None
+        for hook, given in (
+            ("news", facts.company_news is not None),
+            # Common ground typed as a note to oneself ("seahawks fans lol") is no sentence
+            # to write to someone; the guidance asks for it as a topic instead.
+            ("common", facts.common_ground is not None and facts.common_as != "note"),
+        )
+        if given
     ]
     # A candidate leaving over culture says they are looking elsewhere, so no check-in asks
     # the same company for the better-fit role.

@@ -88,9 +88,36 @@ def _is_a_person(noun: str) -> bool:
 
 def strengths_of(strengths: str) -> str:
     """The strengths as they follow the referral's name: "she has shipped …" loses its "she",
-    which our sentence has already said by naming her."""
+    which our sentence has already said by naming her, and a bare list gets its "and"
+    ("brand strategy, campaign planning and pricing")."""
     first, _, rest = strengths.partition(" ")
-    return rest if rest and first.lower() in ("she", "he") else strengths
+    if rest and first.lower() in ("she", "he"):
+        strengths = rest
+    items = strengths.split(", ")
+    listed = not strengths.lower().startswith(("a ", "an "))  # "a sharp, funny voice" is one
+    if (
+        listed
+        and 1 < len(items) <= 6
+        and " and " not in strengths
+        and all(0 < len(item.split()) <= 4 for item in items)
+    ):
+        return f"{', '.join(items[:-1])} and {items[-1]}"
+    return strengths
+
+
+_RELATION_STARTS = _words("a an my our the his her their one someone")
+
+
+def relationship_of(relationship: str) -> str:
+    """Who the referral is to the candidate, as it follows their name: "former colleague at
+    Unilever" becomes "my former colleague at Unilever"; "postdoc in my group" becomes "a
+    postdoc in my group"; anything typed with its own article stays as it is."""
+    first = relationship.split(" ", 1)[0]
+    if first.lower() in _RELATION_STARTS or is_a_clause(relationship) or not first.islower():
+        return relationship
+    if " my " in f" {relationship} ":
+        return f"{'an' if first[0] in 'aeiou' else 'a'} {relationship}"
+    return f"my {relationship}"
 
 
 def strengths_as(strengths: str) -> str:
@@ -137,10 +164,15 @@ _LOWERED = _words("we we're we've we'd both you you're you've they they've it it
 
 
 def as_clause(text: str) -> str:
-    """A clause to follow "how" or "that": its sentence capital and full stop left off."""
+    """A clause to follow "how" or "that": its sentence capital and full stop left off, and
+    the "we" that "both went to McGill" leaves out."""
     clause = text.rstrip(".!")
     first = clause.split(" ", 1)[0]
-    return clause[0].lower() + clause[1:] if first.lower() in _LOWERED else clause
+    if first.lower() in _LOWERED:
+        clause = clause[0].lower() + clause[1:]
+    return (
+        f"we {clause}" if first.lower() == "both" and not clause.startswith("both of") else clause
+    )
 
 
 # --- Common ground -----------------------------------------------------------------------------
@@ -152,13 +184,22 @@ _SHARED = re.compile(
 )
 
 
+# Typed as a note to oneself rather than something to say: "love the campaign you guys did!!",
+# "seahawks fans lol".
+_NOTE = re.compile(r"!|\b(lol|haha|lmao|omg|tbh|you guys)\b|[\U0001F300-\U0001FAFF]", re.IGNORECASE)
+
+
 def common_as(common_ground: str) -> str:
-    """'topic' ("trail running"), 'clause' ("we both rowed at university") or 'ours' ("our
-    mutual friend Bongani": something they share that is not an interest)."""
+    """'note' (typed as a note to oneself, not drafted into a letter), 'topic' ("trail
+    running", "our shared interest in jazz"), 'clause' ("we both rowed at university"), or
+    'thing': something they share that is not an interest ("our mutual
+    friend Bongani", "the 2023 flood response"), which a check-in thinks about."""
+    if _NOTE.search(common_ground):
+        return "note"
     if is_a_clause(common_ground):
         return "clause"
-    if _SHARED.match(common_ground) is None and common_ground.lower().startswith("our "):
-        return "ours"
+    if _SHARED.match(common_ground) is None and common_ground.lower().startswith(("our ", "the ")):
+        return "thing"
     return "topic"
 
 
@@ -266,3 +307,45 @@ HONORIFICS = _words(
 
 def is_formal_address(address_as: str) -> bool:
     return address_as.split(" ", 1)[0].lower() in HONORIFICS
+
+
+# --- The better-fit role --------------------------------------------------------------------
+
+_ROLE_WORDS = _words("role roles position positions job jobs opening post internship")
+# Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
+_ROLE_BREAKS = _words("at on in with for within across where")
+
+
+def a_role(title: str) -> str:
+    """The better-fit role after "considered for": "an Engineering Manager role", "a Store
+    Manager role at a store in South Austin", "a leadership role" (typed with its article),
+    "a role like Engineering Manager, Data Platform" (a title that does not read as one)."""
+    words = title.split(" ")
+    lower = [word.lower().strip(",.") for word in words]
+    if lower[0] in ("a", "an"):
+        return title
+    if any(mark in title for mark in ",()/;:&|"):
+        return f"a role like {title}"
+    article = "an" if _takes_an(title) else "a"
+    if any(word in _ROLE_WORDS for word in lower):
+        return f"{article} {title}"
+    for at, word in enumerate(words[1:], 1):
+        if word in _ROLE_BREAKS:  # lower case: "in" of "Head of Sales in EMEA", not "In"
+            return f"{article} {' '.join(words[:at])} role {' '.join(words[at:])}"
+    return f"{article} {title} role"
+
+
+_AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE
+
+
+def _takes_an(title: str) -> bool:
+    """'an' before the title, as it is said: an Engineering Manager, an SRE, a UX Designer."""
+    word = title.split(" ", 1)[0]
+    if not word:
+        return False
+    if word.isupper() and len(word) > 1:
+        return word[0] in _AN_LETTERS
+    lower = word.lower()
+    if lower.startswith(("uni", "use", "usu", "eu", "one", "once")):
+        return False
+    return lower[0] in "aeiou" or lower.startswith(("hour", "honest", "heir"))

@@ -419,3 +419,54 @@ def test_a_preferred_role_typed_with_its_article_gets_no_second_one() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert "a leadership role" in messages["email"]["text"]
     assert not [t for t in _letters(messages) if re.search(r"\ban? an? leadership", t)]
+
+
+@pytest.mark.parametrize(
+    ("title", "phrase"),
+    [
+        ("Engineering Manager", "an Engineering Manager role"),
+        ("Store Manager at a store in South Austin", "a Store Manager role at a store in South"),
+        ("junior designer role with more concept work", "a junior designer role with more concept"),
+        ("a leadership role", "be considered for a leadership role,"),
+        ("Engineering Manager, Data Platform", "a role like Engineering Manager, Data Platform"),
+    ],
+)
+def test_the_better_fit_role_reads_as_one_noun_phrase(title: str, phrase: str) -> None:
+    body = decline_request(preferred_role={"title": title}, reason={"category": "role_fit"})
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert phrase in messages["email"]["text"]
+    for text in _letters(messages):
+        assert "role role" not in text
+        assert not re.search(r"\ban? an? ", text)
+        assert "opens up at" not in text  # the better fit may be anywhere
+
+
+def test_a_referral_is_introduced_as_a_person_would() -> None:
+    referral = {
+        "name": "Dr. Tomasz Wolski",
+        "relationship": "former colleague at Unilever",
+        "strengths": "brand strategy, campaign planning, pricing",
+    }
+    messages, guidance = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
+    email = messages["email"]["text"]
+    assert "Dr. Tomasz Wolski, my former colleague at Unilever," in email
+    assert "Tomasz is strong in brand strategy, campaign planning and pricing." in email
+    assert "Check with Tomasz" in " ".join(item["message"] for item in guidance)
+
+
+def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
+    body = decline_request(recipient={"name": "Recruitment Team"}, tone="formal")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Dear Recruitment Team,")
+    assert "[name of the person you spoke to]" in messages["email"]["after_call"]["text"]
+    assert messages["phone_script"]["text"].startswith("Hello, my name is Ana Ruiz.")
+
+
+def test_common_ground_typed_as_a_note_is_not_quoted_to_the_recipient() -> None:
+    relationship = {"common_ground": "seahawks fans lol"}
+    messages, guidance = _compose(
+        DeclineRequest.model_validate(decline_request(relationship=relationship))
+    )
+    assert "seahawks" not in " ".join(_letters(messages))
+    (advice,) = [item["message"] for item in guidance if item["code"] == "check_ins_need_a_reason"]
+    assert "reads like a note to yourself" in advice
