@@ -225,6 +225,9 @@ def spoken_name(name: str) -> str:
 def addressed_as(name: str) -> str:
     """How to greet someone by default: the first word of the name, or the title and the last
     word when the name starts with a courtesy title."""
+    if " and " in name or " & " in name:  # "Sarah Levin and Tom Bright": "Sarah and Tom"
+        people = name.replace(" & ", " and ").split(" and ")
+        return " and ".join(addressed_as(person) for person in people if person)
     words = name.split(" ")
     if len(words) > 1 and words[0].lower() in _TITLES:
         return f"{words[0]} {words[-1]}"

@@ -93,6 +93,8 @@ def strengths_of(strengths: str) -> str:
     first, _, rest = strengths.partition(" ")
     if rest and first.lower() in ("she", "he"):
         strengths = rest
+    if strengths.split(" ", 1)[0].lower() in _SENTENCE_STARTS:
+        return as_sentence(strengths)
     items = strengths.split(", ")
     listed = not strengths.lower().startswith(("a ", "an "))  # "a sharp, funny voice" is one
     if (
@@ -120,15 +122,21 @@ def relationship_of(relationship: str) -> str:
     return f"my {relationship}"
 
 
+_SENTENCE_STARTS = _words("her his their they she's he's they're i i've we we've")
+
+
 def strengths_as(strengths: str) -> str:
     """How to join a referral's strengths to their name: "is" ("a brilliant designer", "great
     with clients"), "is_a"/"is_an" ("strong operator"), "excels_at" ("building fast React
     apps"), "verb" ("led our move to Kubernetes"), "strong_in" ("distributed systems"), else
-    "brings" ("a great eye for type", "five years of Go"), which suits any noun phrase."""
+    "brings" ("a great eye for type", "five years of Go"), which suits any noun phrase; or
+    "sentence" ("Her design work is excellent"), which stands on its own."""
     words = [word.strip(",;:.").lower() for word in strengths_of(strengths).split()]
     if not words:
         return "brings"
     first = words[0]
+    if first in _SENTENCE_STARTS:
+        return "sentence"  # "Her design work is excellent": said after the name, on its own
     second = words[1] if len(words) > 1 else ""
     if first in ("a", "an"):
         return "is" if _is_a_person(_head(words[1:])) else "brings"
@@ -227,7 +235,12 @@ def news_of(news: str) -> str:
     """The news without a "Congratulations on" our sentences already say, as a clause when it
     was typed as one ("you opened a second clinic")."""
     news = _CONGRATULATIONS.sub("", news, count=1) or news
-    return as_clause(news) if news_is_a_clause(news) else news
+    if news_is_a_clause(news):
+        return as_clause(news)
+    # A noun phrase goes mid-sentence: "The new lab building." reads "the new lab building".
+    news = news.rstrip(".")
+    first = news.split(" ", 1)[0]
+    return news[0].lower() + news[1:] if first in ("The", "Your", "Our", "Its", "Their") else news
 
 
 def news_is_a_clause(news: str) -> bool:
@@ -267,7 +280,8 @@ def opens_with_after(text: str) -> bool:
 
 # --- Employers and people -----------------------------------------------------------------------
 
-# Names that take "the" in a sentence: "at the University of Toronto", "the Allen Institute"; but
+# Names that take "the" in a sentence: "at the University of Toronto", "the Department for
+# Education", "the Allen Institute"; but
 # "at Bank of America", "at Manchester City Council", "at Harvard University".
 _THE_BEFORE_OF = _words(
     "university institute ministry department office museum college school council city state"
@@ -284,7 +298,7 @@ def in_prose(name: str) -> str:
     if words[0].lower() == "the" or len(words) < 2:
         return name
     first, second, last = words[0].lower(), words[1].lower(), words[-1].lower()
-    if (first in _THE_BEFORE_OF and second == "of") or last in _THE_AT_END:
+    if (first in _THE_BEFORE_OF and second in ("of", "for")) or last in _THE_AT_END:
         return f"the {name}"
     return name
 

@@ -362,8 +362,12 @@ def _check_ins(body: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     ("news", "said"),
     [
-        ("the launch of your payments API", "I saw the news about the launch of your payments API"),
-        ("Congratulations on the firm's Legal 500 ranking", "news about the firm's Legal 500 rank"),
+        ("the launch of your payments API", "the team on the launch of your payments API!"),
+        (
+            "Congratulations on the firm's Legal 500 ranking",
+            "team on the firm's Legal 500 ranking!",
+        ),
+        ("The new lab building.", "the team on the new lab building!"),
         ("Quantis just launched real-time payouts", "I saw that Quantis just launched real-time"),
         ("you opened a second clinic in Ponsonby", "I saw that you opened a second clinic"),
     ],
@@ -452,6 +456,11 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
     assert "Dr. Tomasz Wolski, my former colleague at Unilever," in email
     assert "Tomasz is strong in brand strategy, campaign planning and pricing." in email
     assert "Check with Tomasz" in " ".join(item["message"] for item in guidance)
+    on_its_own = dict(referral, strengths="her design work is excellent.")
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=on_its_own)))
+    assert "Unilever, for the role. Her design work is excellent." in messages["email"]["text"]
+    script = messages["phone_script"]["text"]
+    assert "my former colleague at Unilever. Her design work is excellent." in script
 
 
 def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
