@@ -95,6 +95,7 @@ class Facts:
     news_is_a_clause: bool
     relationship_is_a_clause: bool
     address_is_formal: bool  # "Herr Müller", "Dr Lee": "Dear", never "Hi", in every tone
+    referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, "decided", or an opening "After …".
     detail_apologises: bool
@@ -255,6 +256,13 @@ def _part_of_day(moment: datetime) -> str:
     return "morning" if moment.hour < 12 else "afternoon" if moment.hour < 17 else "evening"
 
 
+def _in_the_day(day: str, moment: datetime) -> str:
+    """'this afternoon', 'tomorrow morning', 'on Friday evening'; noon is said as noon."""
+    if moment.hour == 12 and moment.minute == 0:
+        return f"{'today' if day == 'this' else day} at noon"
+    return f"{day} {_part_of_day(moment)}"
+
+
 def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str, str, str, str]:
     """The interview's timing, written date, written phrase and spoken phrase, as seen on the
     interview's own calendar (its offset) at `now`."""
@@ -271,13 +279,13 @@ def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[
     days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
     at = _time(moment, british=british)
     if days == 0:
-        written, spoken = f"today at {at}", f"this {_part_of_day(moment)}"
+        written, spoken = f"today at {at}", _in_the_day("this", moment)
     elif days == 1:
         # Written in full: an email sent tonight may be read tomorrow, when "tomorrow" is wrong.
         written = f"on {written_date(moment, british=british)}"
-        spoken = f"tomorrow {_part_of_day(moment)}"
+        spoken = _in_the_day("tomorrow", moment)
     elif days == -1:
-        written, spoken = f"yesterday at {at}", f"yesterday {_part_of_day(moment)}"
+        written, spoken = f"yesterday at {at}", _in_the_day("yesterday", moment)
     elif (days > 0 and until < _WEEK) or -7 < days < 0:
         written = f"on {written_date(moment, british=british)}"
         spoken = f"on {_WEEKDAYS[moment.weekday()]}"
@@ -293,9 +301,9 @@ def heard_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str,
     days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
     weekday = _WEEKDAYS[moment.weekday()] if 0 < days < 7 else None
     if days == 0:
-        return f"this {_part_of_day(moment)}", None
+        return _in_the_day("this", moment), None
     if weekday is not None:
-        return f"on {weekday} {_part_of_day(moment)}", weekday
+        return _in_the_day(f"on {weekday}", moment), weekday
     return interview_words(moment, now, british=british)[3], None
 
 
@@ -329,6 +337,11 @@ def facts_from(
     if recipient is not None:
         address_as = recipient.address_as or addressed_as(recipient.name)
     referral_name = referral.name if referral else None
+    # Given by email alone, the referral is someone the candidate knows but did not name: the
+    # messages hold a place for the name rather than recommend "someone" with an address.
+    unnamed = referral is not None and referral.name is None and referral.email is not None
+    if unnamed:
+        referral_name = "[their name]"
     related = referral.relationship if referral else None
     common = relationship.common_ground
     news = relationship.company_news
@@ -350,6 +363,7 @@ def facts_from(
         news is not None and news_is_a_clause(news),
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
+        unnamed,
         detail is not None and apologises(detail),
         detail is not None and says_decided(detail),
         detail is not None and opens_with_after(detail),
@@ -380,7 +394,11 @@ def facts_from(
         heard,
         weekday,
         referral_name,
-        first_word(spoken_name(referral_name)) if referral_name else None,
+        referral_name
+        if unnamed
+        else first_word(spoken_name(referral_name))
+        if referral_name
+        else None,
         referral.email if referral else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,

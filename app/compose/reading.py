@@ -71,6 +71,13 @@ _BROUGHT_HEADS = _words(
 )
 
 
+# Heads that take "a" when typed bare: "strong teaching record", "good eye for detail".
+_ONE_THING = _words(
+    "record background eye ear sense understanding ability network mindset approach voice"
+    " instinct knack gift reputation grasp feel talent"
+)
+
+
 def _head(words: list[str]) -> str:
     """The last word of the noun phrase the words open with: "designer" in "brilliant designer
     with a fintech background"."""
@@ -142,15 +149,18 @@ def strengths_as(strengths: str) -> str:
         return "is" if _is_a_person(_head(words[1:])) else "brings"
     if first in _VERBS or (first.endswith("ed") and (second in _DETERMINERS or second.isdigit())):
         return "verb"
+    if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
+        return "is"  # "brilliant at visual design": before "brilliant" passes for a person
     head = _head(words)
     if _is_a_person(head):
         # "strong operator with board-level experience": a kind of person typed without "a".
         return "is_an" if first[0] in "aeiou" else "is_a"
-    if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
-        return "is"
     hyphenated = "-" in first or first.startswith("un")
     if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
         return "excels_at"
+    if head in _ONE_THING and first not in _DETERMINERS and first != "years":
+        # "strong teaching record" is something one has one of: "brings a strong …".
+        return "brings_an" if first[0] in "aeiou" else "brings_a"
     if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS:
         return "brings"
     # A field of work, typed bare: "distributed systems and on-call leadership".

@@ -7,7 +7,7 @@ notice, subjects that say nothing, advice that is not true.
 """
 
 import re
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -306,6 +306,8 @@ STRENGTHS_AS_TYPED = [
     ("led our move to Kubernetes", "Sam led our move to Kubernetes."),
     ("great with clients", "Sam is great with clients."),
     ("five years of Go", "Sam brings five years of Go."),
+    ("brilliant at visual design", "Sam is brilliant at visual design."),
+    ("strong teaching record", "Sam brings a strong teaching record."),
 ]
 
 
@@ -479,3 +481,22 @@ def test_common_ground_typed_as_a_note_is_not_quoted_to_the_recipient() -> None:
     assert "seahawks" not in " ".join(_letters(messages))
     (advice,) = [item["message"] for item in guidance if item["code"] == "check_ins_need_a_reason"]
     assert "reads like a note to yourself" in advice
+
+
+def test_no_linkedin_invite_is_promised_without_a_note_and_noon_is_said_as_noon() -> None:
+    noon = NOW.astimezone(timezone(timedelta(hours=-5))).replace(hour=12, minute=0)
+    noon += timedelta(days=1)
+    body = decline_request(stage="interview", interview_at=noon.isoformat())
+    with_note, _ = _compose(DeclineRequest.model_validate(body))
+    assert "LinkedIn" in with_note["email"]["text"]
+    assert "tomorrow at noon" in with_note["phone_script"]["text"]
+    body["channels"] = ["email", "phone_script"]
+    without, _ = _compose(DeclineRequest.model_validate(body))
+    assert not [text for text in _letters(without) if "LinkedIn" in text]
+
+
+def test_a_referral_given_only_by_email_leaves_a_place_for_the_name() -> None:
+    referral = {"email": "j.fairley@example.com", "timing": "now"}
+    messages, guidance = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
+    assert "recommend [their name] for the role" in messages["email"]["text"]
+    assert "“[their name]”" in " ".join(item["message"] for item in guidance)
