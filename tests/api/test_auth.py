@@ -166,6 +166,7 @@ async def test_the_database_holds_no_usable_secret(app: FastAPI, api_key: str) -
                 assert (await http.get("/v1/reasons")).status_code == 401
 
 
+@pytest.mark.long(20)
 def test_cli_creates_lists_and_revokes_keys(database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
 
