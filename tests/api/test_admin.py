@@ -1,11 +1,8 @@
 """Tenants and keys managed over HTTP with admin keys, which read no declines."""
 
 import hashlib
-import os
 import subprocess
-import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -16,10 +13,9 @@ from sqlalchemy import text
 from app.config import Settings
 from app.main import create_app
 from app.store import tenants as tenant_store
-from tests.conftest import count_rows, decline_request, http_client
+from tests.conftest import count_rows, decline_request, gracious_process, http_client
 
 pytestmark = pytest.mark.anyio
-ROOT = Path(__file__).resolve().parents[2]
 
 TENANT_ROUTES = [
     ("POST", "/v1/declines"),
@@ -172,21 +168,10 @@ async def test_revocation_over_the_api_holds_on_every_replica_at_once(
     assert (await admin.delete(f"/v1/keys/{made['id']}")).status_code == 204  # already revoked
 
 
-def test_cli_creates_admin_keys(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-
-    def gracious(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-
-    created = gracious("keys", "create", "--admin")
+def test_cli_creates_admin_keys(
+    database_url: str, gracious: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    created = gracious_process(database_url, "keys", "create", "--admin")
     assert created.returncode == 0, created.stderr
     assert "admin key" in created.stdout
     secret = created.stdout.split("Secret (shown only now, store it safely): ")[1].strip()

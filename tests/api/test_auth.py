@@ -1,10 +1,8 @@
 """API keys and tenants: every /v1 endpoint needs a key, and tenants never see each other."""
 
 import hashlib
-import os
 import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from fastapi import FastAPI
@@ -12,10 +10,9 @@ from httpx import AsyncClient
 from sqlalchemy import text
 
 from app.store import keys as key_store
-from tests.conftest import count_rows, decline_request, http_client
+from tests.conftest import count_rows, decline_request, gracious_process, http_client
 
 pytestmark = pytest.mark.anyio
-ROOT = Path(__file__).resolve().parents[2]
 
 V1_REQUESTS = [
     ("POST", "/v1/declines"),
@@ -166,21 +163,12 @@ async def test_the_database_holds_no_usable_secret(app: FastAPI, api_key: str) -
                 assert (await http.get("/v1/reasons")).status_code == 401
 
 
-def test_cli_creates_lists_and_revokes_keys(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-
-    def gracious(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-
-    created = gracious("keys", "create", "--tenant", "cli-tenant")
+def test_cli_creates_lists_and_revokes_keys(
+    database_url: str, gracious: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    # The first as a process of its own: the script, its exit status and its output as a shell
+    # sees them; the rest through the same main() in this process.
+    created = gracious_process(database_url, "keys", "create", "--tenant", "cli-tenant")
     assert created.returncode == 0, created.stderr
     secret = created.stdout.split("Secret (shown only now, store it safely): ")[1].strip()
     key_id = created.stdout.split("Created key ")[1].split(" ")[0]

@@ -35,7 +35,9 @@ async def test_without_one_each_response_gets_a_new_id(client: AsyncClient) -> N
     assert first.headers["x-request-id"] != second.headers["x-request-id"]
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sent=st.text(min_size=0, max_size=200))
 async def test_only_short_visible_ascii_ids_are_taken(anonymous: AsyncClient, sent: str) -> None:
     encoded = sent.encode("utf-8")

@@ -3,6 +3,7 @@ is drawn for every text, and realistic ones, as candidates write them, for readi
 """
 
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -26,6 +27,9 @@ CORES = [
 ]
 
 
+# One per size, built once: hypothesis validates a strategy anew each time one is made, which
+# was most of the time drawing a request took. The same strategy draws the same examples.
+@cache
 def hostile(max_size: int) -> st.SearchStrategy[str]:
     crafted = st.builds(
         lambda prefix, core, end: f"{prefix}{core}{end}",

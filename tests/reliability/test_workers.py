@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from app.worker import BATCH, DELIVERIES_PER_CLAIM
 from scripts.bench import server
 from scripts.bench.receiver import Receiver, receiving
 from tests.reliability.live import SOAK, Service, post_declines, service
 
 pytestmark = pytest.mark.anyio
 
-EVENTS = 5_000 if SOAK else 1_000
+# More than one fan-out batch, and several claims per endpoint for the workers to contend for.
+EVENTS = 5_000 if SOAK else BATCH + 2 * DELIVERIES_PER_CLAIM
 PRIVATE = {"WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"}
 
 
@@ -115,6 +117,7 @@ async def _every_event(receivers: list[Receiver], seconds: float) -> None:
         await receiver.wait_until(_all_arrived(receiver), seconds)
 
 
+@pytest.mark.long(30)
 @pytest.mark.parametrize("kill", [False, True], ids=["two-workers", "one-killed-mid-run"])
 async def test_two_workers_deliver_every_event(
     on_postgresql: Service, tmp_path: Path, kill: bool

@@ -159,6 +159,7 @@ async def test_a_receiver_that_is_down_then_fails_for_five_days_is_disabled(
     await worker.close()
 
 
+@pytest.mark.long(16)
 async def test_a_slow_receiver_times_out_after_15_seconds(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
