@@ -404,6 +404,6 @@ def facts_from(
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
-        news_of(news) if news else None,
+        news_of(news, request.company) if news else None,
         in_prose(accepted_company) if accepted_company else None,
     )

@@ -33,7 +33,7 @@ _PHRASE_ENDS = _words(
     "with in who at for of from on and to that whose across when by about i we you've i've"
 )
 # "great at …", "fluent in …", "passionate about …": a quality, said with "is".
-_QUALITY_BEFORE = _words("at with about under")
+_QUALITY_BEFORE = _words("at with w/ about under")
 _QUALITIES_IN = _words(
     "fluent experienced skilled proficient strong versed grounded trained certified qualified"
     " expert excellent great good brilliant superb outstanding exceptional deep immersed"
@@ -129,6 +129,7 @@ def relationship_of(relationship: str) -> str:
     return f"my {relationship}"
 
 
+_ADVERBS = _words("really very extremely super incredibly exceptionally genuinely truly so")
 _SENTENCE_STARTS = _words("her his their they she's he's they're i i've we we've")
 
 
@@ -139,6 +140,10 @@ def strengths_as(strengths: str) -> str:
     "brings" ("a great eye for type", "five years of Go"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
     words = [word.strip(",;:.").lower() for word in strengths_of(strengths).split()]
+    # "an" or "a" goes before what was typed: "a very experienced engineer".
+    vowel = bool(words) and words[0][0] in "aeiou"
+    while len(words) > 1 and words[0] in _ADVERBS:  # "really good with …" reads as "good with"
+        words = words[1:]
     if not words:
         return "brings"
     first = words[0]
@@ -154,13 +159,13 @@ def strengths_as(strengths: str) -> str:
     head = _head(words)
     if _is_a_person(head):
         # "strong operator with board-level experience": a kind of person typed without "a".
-        return "is_an" if first[0] in "aeiou" else "is_a"
+        return "is_an" if vowel else "is_a"
     hyphenated = "-" in first or first.startswith("un")
     if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
         return "excels_at"
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
         # "strong teaching record" is something one has one of: "brings a strong …".
-        return "brings_an" if first[0] in "aeiou" else "brings_a"
+        return "brings_an" if vowel else "brings_a"
     if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS:
         return "brings"
     # A field of work, typed bare: "distributed systems and on-call leadership".
@@ -241,11 +246,14 @@ _NEWS_VERBS = _words(
 )
 
 
-def news_of(news: str) -> str:
+def news_of(news: str, company: str) -> str:
     """The news without a "Congratulations on" our sentences already say, as a clause when it
-    was typed as one ("you opened a second clinic")."""
+    was typed as one ("you opened a second clinic"), with the company as its subject when it
+    was typed without one ("just won the NHS contract")."""
     news = _CONGRATULATIONS.sub("", news, count=1) or news
     if news_is_a_clause(news):
+        if news.split(" ", 1)[0].lower() in _NEWS_VERBS:
+            return f"{company} {news}"
         return as_clause(news)
     # A noun phrase goes mid-sentence: "The new lab building." reads "the new lab building".
     news = news.rstrip(".")
@@ -260,7 +268,7 @@ def news_is_a_clause(news: str) -> bool:
     if not words or words[0] in _NEWS_NOUN_STARTS:
         return False
     return words[0] in ("you", "you've", "you're", "they", "we") or any(
-        word in _NEWS_VERBS for word in words[1:4]
+        word in _NEWS_VERBS for word in words[:4]
     )
 
 

@@ -308,6 +308,8 @@ STRENGTHS_AS_TYPED = [
     ("five years of Go", "Sam brings five years of Go."),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
     ("strong teaching record", "Sam brings a strong teaching record."),
+    ("very experienced engineer", "Sam is a very experienced engineer."),
+    ("really good with stakeholders", "Sam is really good with stakeholders."),
 ]
 
 
@@ -372,6 +374,7 @@ def _check_ins(body: dict[str, Any]) -> list[dict[str, Any]]:
         ("The new lab building.", "the team on the new lab building!"),
         ("Quantis just launched real-time payouts", "I saw that Quantis just launched real-time"),
         ("you opened a second clinic in Ponsonby", "I saw that you opened a second clinic"),
+        ("just won the NHS contract", "I saw that Acme Analytics just won the NHS contract"),
     ],
 )
 def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
