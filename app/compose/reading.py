@@ -118,6 +118,14 @@ _RELATION_STARTS = _words("a an my our the his her their one someone")
 
 
 def relationship_of(relationship: str) -> str:
+    # "She reported to me at Sophos." after a name: "…, who reported to me at Sophos,".
+    first, _, rest = relationship.partition(" ")
+    if rest and first.lower() in ("she", "he"):
+        return f"who {rest.rstrip('.')}"
+    return _with_article(relationship)
+
+
+def _with_article(relationship: str) -> str:
     """Who the referral is to the candidate, as it follows their name: "former colleague at
     Unilever" becomes "my former colleague at Unilever"; "postdoc in my group" becomes "a
     postdoc in my group"; anything typed with its own article stays as it is."""
@@ -238,6 +246,10 @@ def topic_of(common_ground: str) -> str:
 # --- Company news ------------------------------------------------------------------------------
 
 _CONGRATULATIONS = re.compile(r"^(?:congratulations|congrats)(?: on| for)?[ ,!:]+", re.IGNORECASE)
+_CONGRATULATIONS_AFTER = re.compile(
+    r"[\s,;.!—-]+(?:congratulations|congrats)[\s!.]*$", re.IGNORECASE
+)
+_SAW = re.compile(r"^(?:i )?(?:saw|heard|read)(?: that| about)? ", re.IGNORECASE)
 _NEWS_NOUN_STARTS = _words("the your a an their its this our")
 _NEWS_VERBS = _words(
     "launched opened closed raised announced won acquired released hired expanded moved signed"
@@ -251,6 +263,10 @@ def news_of(news: str, company: str) -> str:
     was typed as one ("you opened a second clinic"), with the company as its subject when it
     was typed without one ("just won the NHS contract")."""
     news = _CONGRATULATIONS.sub("", news, count=1) or news
+    # "saw you won a D&AD pencil, congrats": our sentence already says both.
+    news = _SAW.sub("", _CONGRATULATIONS_AFTER.sub("", news), count=1) or news
+    if news.startswith("new "):  # "new branch opening in Halifax"
+        news = f"the {news}"
     if news_is_a_clause(news):
         if news.split(" ", 1)[0].lower() in _NEWS_VERBS:
             return f"{company} {news}"

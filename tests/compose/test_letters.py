@@ -375,6 +375,7 @@ def _check_ins(body: dict[str, Any]) -> list[dict[str, Any]]:
         ("Quantis just launched real-time payouts", "I saw that Quantis just launched real-time"),
         ("you opened a second clinic in Ponsonby", "I saw that you opened a second clinic"),
         ("just won the NHS contract", "I saw that Acme Analytics just won the NHS contract"),
+        ("saw you won a D&AD pencil, congrats", "I saw that you won a D&AD pencil —"),
     ],
 )
 def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
@@ -461,6 +462,11 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
     assert "Dr. Tomasz Wolski, my former colleague at Unilever," in email
     assert "Tomasz is strong in brand strategy, campaign planning and pricing." in email
     assert "Check with Tomasz" in " ".join(item["message"] for item in guidance)
+    typed_as_a_sentence = dict(referral, relationship="She reported to me at Sophos.")
+    messages, _ = _compose(
+        DeclineRequest.model_validate(decline_request(referral=typed_as_a_sentence))
+    )
+    assert "Dr. Tomasz Wolski, who reported to me at Sophos, for the" in messages["email"]["text"]
     on_its_own = dict(referral, strengths="her design work is excellent.")
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=on_its_own)))
     assert "Unilever, for the role. Her design work is excellent." in messages["email"]["text"]
