@@ -4,6 +4,7 @@ Any number of workers may run against one database. Each pass claims endpoints w
 (app.store.webhooks.claim), so one worker at a time sends to an endpoint, in order; a worker
 killed mid-delivery loses nothing, since what it had claimed returns to the queue when the
 lease runs out and what it had not recorded as sent is sent again (at least once).
+Idle, a worker looks for work every poll with one read and starts a pass when there is some.
 The clock is an object passed in, so retries can be driven through time without sleeping.
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import delivery, ssrf
 from app.config import Settings
-from app.errors import DATABASE_DOWN
+from app.errors import DATABASE_DOWN, Throttled
 from app.store import follow_ups, webhooks
 
 Clock = Callable[[], datetime]
@@ -27,6 +28,11 @@ logger = logging.getLogger("gracious")
 
 # Longer than any one attempt (15 s) and renewed after each, so a live worker keeps it.
 LEASE = timedelta(seconds=30)
+# Between looks for work. An idle look is one read, so PostgreSQL can afford it often (an
+# event waits half of this on average before its pass starts). On SQLite every pass that finds
+# work takes the one writer several times, from the requests that make the events, so a trickle
+# of events is gathered for longer there.
+POLL_SECONDS = {"postgresql": 0.05, "sqlite": 0.25}
 ENDPOINTS_AT_ONCE = 16
 DELIVERIES_PER_CLAIM = 100
 BATCH = 500  # follow-ups to emit, events to fan out, per pass
@@ -45,12 +51,12 @@ class Worker:
     ) -> None:
         self._engine = engine
         self._clock = clock
-        self._poll = settings.worker_poll_seconds
+        self._poll = settings.worker_poll_seconds or POLL_SECONDS[engine.dialect.name]
         self._backlog = False
-        self._client = ssrf.client(
-            allow_private=settings.webhook_allow_private_networks,
-            timeout=delivery.TIMEOUT_SECONDS,
-            resolver=resolver,
+        # A look every poll while the database is down would otherwise warn 20 times a second.
+        self._down = Throttled(60.0)
+        self._pool = ssrf.pool(
+            allow_private=settings.webhook_allow_private_networks, resolver=resolver
         )
 
     async def run_once(self) -> int:
@@ -79,7 +85,7 @@ class Worker:
             )
             for item in due:
                 at = self._clock()
-                outcome = await delivery.attempt(self._client, endpoint, item, at)
+                outcome = await delivery.attempt(self._pool, endpoint, item, at)
                 results.append(webhooks.Result(item, outcome, at))
                 sent += 1
                 if outcome.disable:
@@ -101,13 +107,14 @@ class Worker:
         await webhooks.record(self._engine, endpoint_id=endpoint.id, results=results, lease=LEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set: straight on while there is a backlog, else every poll."""
+        """Work until `stop` is set: straight on while there is a backlog, else as soon as a
+        look (every poll) finds something to do."""
         while not stop.is_set():
             try:
                 await self.run_once()
                 busy = self._backlog
             except DATABASE_DOWN as error:
-                logger.warning("worker: database unavailable: %s", type(error).__name__)
+                self._down.warning("worker: database unavailable: %s", type(error).__name__)
                 busy = False
             except Exception:
                 # Loud in the log, but the next pass still runs: one bad pass must not stop
@@ -115,11 +122,23 @@ class Worker:
                 logger.exception("worker: a pass failed")
                 busy = False
             if not busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self._poll)
+                await self._wait_for_work(stop)
+
+    async def _wait_for_work(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self._poll)
+            if stop.is_set():
+                return
+            now = self._clock()
+            try:
+                if await webhooks.work_waiting(self._engine, now=now):
+                    return
+            except Exception:
+                return  # the pass says what is wrong, in the log, as it always has
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self._pool.aclose()
 
 
 async def serve(engine: AsyncEngine, settings: Settings, clock: Clock, stop: asyncio.Event) -> None:

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import math
+import os
 import random
 import sqlite3
 import statistics
@@ -108,6 +109,13 @@ def measure_outbox(kind: str, config: BenchConfig, folder: Path, say: Progress) 
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used (Linux): what a delivery costs the worker,
+    whatever else the machine's cores were doing at the time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress) -> Measured:
     """Declines are posted on a schedule by the load generator in its own process (a Python
     client in this one took the core the receiver needed, and could not keep 200 a second);
@@ -115,8 +123,9 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
     rate = 200
     seconds = max(config.duration_seconds, 5.0)
     total = int(rate * seconds)
+    cpu: list[float] = []
 
-    async def run(app: server.Server, key: str) -> tuple[list[float], LoadResult]:
+    async def run(app: server.Server, key: str, worker: int) -> tuple[list[float], LoadResult]:
         async with receiving() as receiver:
             endpoint = json.dumps({"url": receiver.url, "events": ["decline.created"]})
             status, text = await asyncio.to_thread(
@@ -124,6 +133,7 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
             )
             assert status == 201, text
             await asyncio.sleep(2)  # the worker's start-up is not part of the figure
+            cpu_before = _cpu_seconds(worker)
             calls = [
                 Call("POST", "/v1/declines", body, {"Authorization": f"Bearer {key}"})
                 for body in bodies.decline_bodies(256)
@@ -140,6 +150,7 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
             created = posted.statuses.get("201", 0)
             with contextlib.suppress(TimeoutError):
                 await receiver.wait_until(lambda: len(receiver.received) >= created, 60)
+            cpu.append(_cpu_seconds(worker) - cpu_before)
             latencies = []
             for delivery in receiver.received:
                 made = datetime.fromisoformat(delivery.event["created_at"]).timestamp()
@@ -161,7 +172,7 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
                 stderr=subprocess.STDOUT,
             )
         try:
-            latencies, posted = asyncio.run(run(app, key))
+            latencies, posted = asyncio.run(run(app, key, worker.pid))
         finally:
             worker.terminate()
             worker.wait(timeout=10)
@@ -169,10 +180,12 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else math.inf
     p50 = statistics.median(latencies) if latencies else math.inf
+    per_delivery = cpu[0] * 1000 / len(latencies) if latencies else math.inf
     say(
         f"  {kind} delivery: {len(latencies)} of {created} arrived, p50 {p50:.3f} s "
         f"p99 {p99:.3f} s; posted {posted.requests} in {posted.seconds:.1f} s "
-        f"(at most {posted.late_ms:.0f} ms behind schedule) {posted.statuses}"
+        f"(at most {posted.late_ms:.0f} ms behind schedule) {posted.statuses}; "
+        f"worker CPU {per_delivery:.2f} ms a delivery"
     )
     return Measured(
         kind,
@@ -182,7 +195,8 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
         p99 <= 1.0 and len(latencies) >= created == total,
         f"{created} of {total} declines stored over {posted.seconds:.1f} s "
         f"(posting at most {posted.late_ms:.0f} ms behind schedule), {len(latencies)} "
-        f"delivered; p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms",
+        f"delivered; p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms; the worker used "
+        f"{per_delivery:.2f} ms of CPU a delivery",
     )
 
 
