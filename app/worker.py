@@ -5,6 +5,7 @@ Any number of workers may run against one database. Each pass claims endpoints w
 killed mid-delivery loses nothing, since what it had claimed returns to the queue when the
 lease runs out and what it had not recorded as sent is sent again (at least once).
 Idle, a worker looks for work every poll with one read and starts a pass when there is some.
+Every ten minutes a pass also deletes events older than the 30 days they are listed for.
 The clock is an object passed in, so retries can be driven through time without sleeping.
 """
 
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import delivery, ssrf
 from app.config import Settings
 from app.errors import DATABASE_DOWN, Throttled
-from app.store import follow_ups, webhooks
+from app.store import events, follow_ups, webhooks
 
 Clock = Callable[[], datetime]
 logger = logging.getLogger("gracious")
@@ -36,6 +37,9 @@ POLL_SECONDS = {"postgresql": 0.05, "sqlite": 0.25}
 ENDPOINTS_AT_ONCE = 16
 DELIVERIES_PER_CLAIM = 100
 BATCH = 500  # follow-ups to emit, events to fan out, per pass
+# Events are listed for 30 days; older ones go, a batch a pass, looked for this often.
+PRUNE_EVERY = timedelta(minutes=10)
+PRUNE_BATCH = 1000
 RECORD_EVERY = 20
 RECORD_WITHIN = 0.25  # seconds
 
@@ -53,6 +57,7 @@ class Worker:
         self._clock = clock
         self._poll = settings.worker_poll_seconds or POLL_SECONDS[engine.dialect.name]
         self._backlog = False
+        self._pruned_at: datetime | None = None
         # A look every poll while the database is down would otherwise warn 20 times a second.
         self._down = Throttled(60.0)
         self._pool = ssrf.pool(
@@ -67,10 +72,25 @@ class Worker:
             self._engine, now=self._clock(), lease=LEASE, limit=ENDPOINTS_AT_ONCE
         )
         sent = await asyncio.gather(*(self._deliver(endpoint) for endpoint in claimed))
+        pruned = await self._prune()
         # Straight on only when a batch was full: a pass per trickle of new events would take
         # the database's attention (SQLite's one writer) from the requests that make them.
-        self._backlog = BATCH in (emitted, queued) or DELIVERIES_PER_CLAIM in sent
-        return emitted + queued + sum(sent)
+        self._backlog = (
+            BATCH in (emitted, queued) or DELIVERIES_PER_CLAIM in sent or pruned == PRUNE_BATCH
+        )
+        return emitted + queued + sum(sent) + pruned
+
+    def _prune_due(self, now: datetime) -> bool:
+        return self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY
+
+    async def _prune(self) -> int:
+        now = self._clock()
+        if not self._prune_due(now):
+            return 0
+        pruned = await events.prune(self._engine, now=now, batch=PRUNE_BATCH)
+        if pruned < PRUNE_BATCH:  # else there is more, for the next pass
+            self._pruned_at = now
+        return pruned
 
     async def _deliver(self, endpoint: webhooks.Claimed) -> int:
         sent = 0
@@ -132,7 +152,7 @@ class Worker:
                 return
             now = self._clock()
             try:
-                if await webhooks.work_waiting(self._engine, now=now):
+                if self._prune_due(now) or await webhooks.work_waiting(self._engine, now=now):
                     return
             except Exception:
                 return  # the pass says what is wrong, in the log, as it always has
