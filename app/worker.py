@@ -35,7 +35,8 @@ LEASE = timedelta(seconds=30)
 # of events is gathered for longer there.
 POLL_SECONDS = {"postgresql": 0.05, "sqlite": 0.25}
 ENDPOINTS_AT_ONCE = 16
-DELIVERIES_PER_CLAIM = 100
+DELIVERIES_PER_CLAIM = 100  # read at a time; an endpoint is sent to until none is due ...
+HOLD = timedelta(seconds=10)  # ... or for this long, then handed back for the next pass
 BATCH = 500  # follow-ups to emit, events to fan out, per pass
 # Events are listed for 30 days; older ones go, a batch a pass, looked for this often.
 PRUNE_EVERY = timedelta(minutes=10)
@@ -57,6 +58,8 @@ class Worker:
         self._clock = clock
         self._poll = settings.worker_poll_seconds or POLL_SECONDS[engine.dialect.name]
         self._backlog = False
+        self._queue_full = False
+        self._stop = asyncio.Event()  # set by run's caller: a pass then ends at its next send
         self._pruned_at: datetime | None = None
         # A look every poll while the database is down would otherwise warn 20 times a second.
         self._down = Throttled(60.0)
@@ -65,20 +68,46 @@ class Worker:
         )
 
     async def run_once(self) -> int:
-        """One pass over everything that is due now; how much was done."""
-        emitted = await follow_ups.emit_due(self._engine, now=self._clock(), batch=BATCH)
-        queued = await webhooks.fan_out(self._engine, now=self._clock(), batch=BATCH)
+        """One pass over everything that is due now; how much was done.
+
+        The claimed endpoints are each sent to until nothing is due to them (or for HOLD),
+        and meanwhile new events are queued every poll, so an event that arrives during a
+        pass goes out in it rather than waiting for the pass to end.
+        """
+        done = await self._queue()
         claimed = await webhooks.claim(
             self._engine, now=self._clock(), lease=LEASE, limit=ENDPOINTS_AT_ONCE
         )
-        sent = await asyncio.gather(*(self._deliver(endpoint) for endpoint in claimed))
+        cut_short = False
+        if claimed:
+            delivering = asyncio.gather(*(self._deliver(endpoint) for endpoint in claimed))
+            try:
+                done += await self._queue_while(delivering)
+            finally:
+                sent = await delivering
+            done += sum(count for count, _ in sent)
+            cut_short = any(more for _, more in sent)
         pruned = await self._prune()
-        # Straight on only when a batch was full: a pass per trickle of new events would take
-        # the database's attention (SQLite's one writer) from the requests that make them.
-        self._backlog = (
-            BATCH in (emitted, queued) or DELIVERIES_PER_CLAIM in sent or pruned == PRUNE_BATCH
-        )
-        return emitted + queued + sum(sent) + pruned
+        # Straight on only when a batch was full or an endpoint was left with more: a pass
+        # per trickle of new events would take the database's attention (SQLite's one writer)
+        # from the requests that make them.
+        self._backlog = self._queue_full or cut_short or pruned == PRUNE_BATCH
+        return done + pruned
+
+    async def _queue(self) -> int:
+        """Record follow_up.due for follow-ups come due, queue new events for their endpoints."""
+        emitted = await follow_ups.emit_due(self._engine, now=self._clock(), batch=BATCH)
+        queued = await webhooks.fan_out(self._engine, now=self._clock(), batch=BATCH)
+        self._queue_full = BATCH in (emitted, queued)
+        return emitted + queued
+
+    async def _queue_while(self, delivering: asyncio.Future[list[tuple[int, bool]]]) -> int:
+        queued = 0
+        while True:
+            finished, _ = await asyncio.wait({delivering}, timeout=self._poll)
+            if finished:
+                return queued
+            queued += await self._queue()
 
     def _prune_due(self, now: datetime) -> bool:
         return self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY
@@ -92,36 +121,44 @@ class Worker:
             self._pruned_at = now
         return pruned
 
-    async def _deliver(self, endpoint: webhooks.Claimed) -> int:
+    async def _deliver(self, endpoint: webhooks.Claimed) -> tuple[int, bool]:
+        """Send to the endpoint, in order, until nothing is due to it or HOLD has passed; how
+        many were sent, and whether it was left with more."""
         sent = 0
         results: list[webhooks.Result] = []
-        flushed = time.monotonic()
+        started = flushed = time.monotonic()
         try:
-            due = await webhooks.due_for(
-                self._engine,
-                endpoint_id=endpoint.id,
-                now=self._clock(),
-                limit=DELIVERIES_PER_CLAIM,
-            )
-            for item in due:
-                at = self._clock()
-                outcome = await delivery.attempt(self._pool, endpoint, item, at)
-                results.append(webhooks.Result(item, outcome, at))
-                sent += 1
-                if outcome.disable:
-                    break
-                endpoint = replace(endpoint, failing_since=outcome.failing_since)
-                # Recorded in small batches: one transaction per attempt was most of the cost.
-                if len(results) >= RECORD_EVERY or time.monotonic() - flushed > RECORD_WITHIN:
-                    await self._record(endpoint, results)
-                    results, flushed = [], time.monotonic()
-            await self._record(endpoint, results)
-            results = []
+            while True:
+                # Everything sent is recorded first: an unrecorded delivery is still pending.
+                due = await webhooks.due_for(
+                    self._engine,
+                    endpoint_id=endpoint.id,
+                    now=self._clock(),
+                    limit=DELIVERIES_PER_CLAIM,
+                )
+                if not due:
+                    return sent, False
+                for item in due:
+                    if time.monotonic() - started > HOLD.total_seconds() or self._stop.is_set():
+                        return sent, True
+                    at = self._clock()
+                    outcome = await delivery.attempt(self._pool, endpoint, item, at)
+                    results.append(webhooks.Result(item, outcome, at))
+                    sent += 1
+                    if outcome.disable:
+                        return sent, False
+                    endpoint = replace(endpoint, failing_since=outcome.failing_since)
+                    # Recorded in small batches: one transaction per attempt was most of the
+                    # cost.
+                    if len(results) >= RECORD_EVERY or time.monotonic() - flushed > RECORD_WITHIN:
+                        await self._record(endpoint, results)
+                        results, flushed = [], time.monotonic()
+                await self._record(endpoint, results)
+                results, flushed = [], time.monotonic()
         finally:
             with contextlib.suppress(*DATABASE_DOWN):
                 await self._record(endpoint, results)
                 await webhooks.release(self._engine, endpoint_id=endpoint.id)
-        return sent
 
     async def _record(self, endpoint: webhooks.Claimed, results: list[webhooks.Result]) -> None:
         await webhooks.record(self._engine, endpoint_id=endpoint.id, results=results, lease=LEASE)
@@ -129,6 +166,7 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set: straight on while there is a backlog, else as soon as a
         look (every poll) finds something to do."""
+        self._stop = stop
         while not stop.is_set():
             try:
                 await self.run_once()
