@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.follow_through import FOLLOW_UP_PREFIX, read_status
-from app.models import DeclineRow, EventRow, FollowUpRow
+from app.models import DUE_PENDING, DeclineRow, EventRow, FollowUpRow, queue_condition
 from app.store import events, pages
 from app.store.times import utc
 from app.store.transaction import writing
@@ -258,7 +258,7 @@ async def emit_due(engine: AsyncEngine, *, now: datetime, batch: int = 200) -> i
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_table)
-            .where(c.due_pending.is_(True), c.due_at <= now)
+            .where(queue_condition(DUE_PENDING), c.due_at <= now)
             .order_by(c.due_at)
             .limit(batch)
             .with_for_update(skip_locked=True)

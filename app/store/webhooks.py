@@ -28,7 +28,16 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
-from app.models import DeliveryAttempt, DeliveryRow, EventRow, FollowUpRow, WebhookEndpoint
+from app.models import (
+    DUE_PENDING,
+    NOT_FANNED_OUT,
+    DeliveryAttempt,
+    DeliveryRow,
+    EventRow,
+    FollowUpRow,
+    WebhookEndpoint,
+    queue_condition,
+)
 from app.store import pages, payloads
 from app.store.times import maybe_utc, utc
 from app.store.transaction import writing
@@ -295,7 +304,7 @@ async def fan_out(engine: AsyncEngine, *, now: datetime, batch: int = 500) -> in
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_events.c.id, _events.c.tenant_id, _events.c.type)
-            .where(_events.c.fanned_out.is_(False))
+            .where(queue_condition(NOT_FANNED_OUT))
             .order_by(_events.c.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
@@ -366,8 +375,8 @@ async def work_waiting(engine: AsyncEngine, *, now: datetime) -> bool:
     f = _follow_ups.c
     statement = select(
         or_(
-            exists().where(f.due_pending.is_(True), f.due_at <= now),
-            exists().where(_events.c.fanned_out.is_(False)),
+            select(f.id).where(queue_condition(DUE_PENDING), f.due_at <= now).exists(),
+            select(_events.c.id).where(queue_condition(NOT_FANNED_OUT)).exists(),
             exists().where(_claimable(now)),
         )
     )
