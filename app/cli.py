@@ -6,6 +6,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 
+import uvloop
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.deps import utc_now
@@ -149,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         action = _list
     else:
         action = _revoke(args.key_id)
+    if args.command == "worker":
+        # uvloop, as the server runs on: a delivery's round trip is mostly event-loop and
+        # socket work, and a worker sends to one endpoint one delivery at a time.
+        return uvloop.run(_with_engine(action))
     return asyncio.run(_with_engine(action))
 
 

@@ -122,8 +122,12 @@ class Settings(BaseSettings):
         default=None,
         description="Run the worker inside the server process; default: on for SQLite only.",
     )
-    worker_poll_seconds: float = Field(
-        default=0.2, gt=0, description="How often an idle worker looks for work."
+    worker_poll_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "How often an idle worker looks for work; default: 0.05 on PostgreSQL, 0.25 on SQLite."
+        ),
     )
 
 

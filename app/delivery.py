@@ -6,9 +6,11 @@ A 2xx within the timeout is success. Anything else, a redirect included, is retr
 """
 
 import asyncio
+import functools
 import time
 from datetime import datetime, timedelta
 
+import httpcore
 import httpx
 from standardwebhooks.webhooks import Webhook
 
@@ -44,24 +46,40 @@ def headers(secrets: list[str], event_id: str, moment: datetime, body: str) -> d
     }
 
 
-async def _post(client: httpx.AsyncClient, url: str, body: str, sent: dict[str, str]) -> int:
+@functools.lru_cache(maxsize=1024)
+def _target(url: str) -> httpcore.URL:
+    """The URL as httpx encodes it (an IDN host, a path with spaces), which httpcore does not."""
+    parsed = httpx.URL(url)
+    return httpcore.URL(
+        scheme=parsed.raw_scheme, host=parsed.raw_host, port=parsed.port, target=parsed.raw_path
+    )
+
+
+async def _post(
+    pool: httpcore.AsyncConnectionPool, url: str, body: str, sent: dict[str, str]
+) -> int:
+    fields = [(name.encode(), value.encode()) for name, value in sent.items()]
     async with asyncio.timeout(TIMEOUT_SECONDS):
-        async with client.stream("POST", url, content=body.encode(), headers=sent) as response:
+        async with pool.stream(
+            "POST", _target(url), headers=fields, content=body.encode()
+        ) as response:
             read = 0
-            async for chunk in response.aiter_raw():
+            async for chunk in response.aiter_stream():
                 read += len(chunk)
                 if read > MAX_RESPONSE_BYTES:
                     break
-            return response.status_code
+            return response.status
 
 
-async def attempt(client: httpx.AsyncClient, endpoint: Claimed, due: Due, now: datetime) -> Outcome:
+async def attempt(
+    pool: httpcore.AsyncConnectionPool, endpoint: Claimed, due: Due, now: datetime
+) -> Outcome:
     sent = headers(endpoint.secrets, due.event_id, now, due.body)
     started = time.monotonic()
     status: int | None = None
     error: str | None = None
     try:
-        status = await _post(client, endpoint.url, due.body, sent)
+        status = await _post(pool, endpoint.url, due.body, sent)
     except TimeoutError:
         error = f"no answer within {TIMEOUT_SECONDS:g} s"
     except Exception as failed:  # refused, reset, TLS, blocked address: all a failed attempt

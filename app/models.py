@@ -2,7 +2,17 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TextClause,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -117,6 +127,19 @@ class AdminKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# The predicates of the worker's two partial indexes. A query uses such an index only if it
+# names the same predicate (PostgreSQL does not match "due_pending IS true" to it, nor SQLite
+# "due_pending = 1", which is what SQLAlchemy writes for a Boolean column), so the queries that
+# read the queues write these, word for word, through queue_condition.
+DUE_PENDING = "due_pending"
+NOT_FANNED_OUT = "NOT fanned_out"
+
+
+def queue_condition(predicate: str) -> TextClause:
+    """One of the predicates above, for a query on that table alone (it names no table)."""
+    return sql_text(predicate)
+
+
 class FollowUpRow(Base):
     """A stored decline's follow-up: a thing to do at `due_at`, with its composed message."""
 
@@ -150,8 +173,8 @@ class FollowUpRow(Base):
         Index(
             "ix_follow_ups_due_queue",
             "due_at",
-            postgresql_where=sql_text("due_pending"),
-            sqlite_where=sql_text("due_pending"),
+            postgresql_where=sql_text(DUE_PENDING),
+            sqlite_where=sql_text(DUE_PENDING),
         ),
     )
 
@@ -206,8 +229,8 @@ class EventRow(Base):
         Index(
             "ix_events_fan_out_queue",
             "id",
-            postgresql_where=sql_text("NOT fanned_out"),
-            sqlite_where=sql_text("NOT fanned_out"),
+            postgresql_where=sql_text(NOT_FANNED_OUT),
+            sqlite_where=sql_text(NOT_FANNED_OUT),
         ),
     )
 

@@ -101,22 +101,20 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def client(
-    *, allow_private: bool, timeout: float, resolver: Resolver = system_resolver
-) -> httpx.AsyncClient:
-    """An HTTP client for webhook deliveries: pinned, checked addresses; no redirects; no
-    proxies from the environment (they would connect on our behalf, unchecked)."""
-    transport = httpx.AsyncHTTPTransport(trust_env=False)
-    # httpx has no parameter for the network backend; its pool is rebuilt with ours.
-    transport._pool = httpcore.AsyncConnectionPool(
+def pool(
+    *, allow_private: bool, resolver: Resolver = system_resolver
+) -> httpcore.AsyncConnectionPool:
+    """The connections webhook deliveries go out on: kept alive, made only to addresses the
+    backend checked. httpcore itself, not httpx over it: it never follows a redirect, reads no
+    proxy from the environment (a proxy would connect on our behalf, unchecked), and costs
+    about half as much a request, which a worker sending to one endpoint in order pays on every
+    delivery."""
+    return httpcore.AsyncConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
         max_connections=100,
         max_keepalive_connections=20,
         keepalive_expiry=30,
         network_backend=PinnedBackend(allow_private=allow_private, resolver=resolver),
-    )
-    return httpx.AsyncClient(
-        transport=transport, follow_redirects=False, timeout=timeout, trust_env=False
     )
 
 

@@ -4,11 +4,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
-from app.models import DeclineRow, DeliveryRow, EventRow
+from app.models import DeclineRow, DeliveryAttempt, DeliveryRow, EventRow
 from app.store import pages, webhooks
 from app.store.payloads import body
 from app.store.times import utc
@@ -19,6 +19,7 @@ RETENTION = timedelta(days=30)
 _events: Table = EventRow.__table__  # type: ignore[assignment]
 _declines: Table = DeclineRow.__table__  # type: ignore[assignment]
 _deliveries: Table = DeliveryRow.__table__  # type: ignore[assignment]
+_attempts: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
 
 
 async def record(
@@ -141,3 +142,28 @@ async def redeliver(
                 )
             )
         return len(endpoints)
+
+
+async def prune(engine: AsyncEngine, *, now: datetime, batch: int = 1000) -> int:
+    """Delete up to `batch` of the events older than 30 days, the oldest first, with the
+    deliveries and attempts queued for them (each carries the event's text); how many.
+
+    Ids begin with their creation time, so "older than" is a range of the primary key. On
+    PostgreSQL the rows are picked with SKIP LOCKED: workers pruning at once take different
+    ones, and none waits on an event another transaction is fanning out.
+    """
+    e = _events.c
+    old = (
+        select(e.id)
+        .where(e.id < ids.id_floor(now - RETENTION, EVENT_PREFIX))
+        .order_by(e.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    async with writing(engine) as connection:
+        picked = list((await connection.execute(old)).scalars())
+        if picked:
+            await connection.execute(delete(_attempts).where(_attempts.c.event_id.in_(picked)))
+            await connection.execute(delete(_deliveries).where(_deliveries.c.event_id.in_(picked)))
+            await connection.execute(delete(_events).where(e.id.in_(picked)))
+    return len(picked)

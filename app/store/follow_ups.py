@@ -7,16 +7,17 @@ in one transaction, so the document, the follow-up and the event never disagree.
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import Table, select, tuple_, update
+from sqlalchemy import Select, Table, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.follow_through import FOLLOW_UP_PREFIX, read_status
-from app.models import DeclineRow, EventRow, FollowUpRow
+from app.models import DUE_PENDING, DeclineRow, EventRow, FollowUpRow, queue_condition
 from app.store import events, pages
 from app.store.times import utc
 from app.store.transaction import writing
@@ -101,7 +102,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     return due_at.astimezone(UTC), last_id
 
 
-async def page(engine: AsyncEngine, query: Query) -> Page:
+def page_statement(query: Query) -> Select[Any]:
     """Soonest due first, keyset-paginated on (due_at, id): every filter is a range of one of
     the (tenant, [status,] due_at, id) indexes, so a page costs the same at any size."""
     c = _table.c
@@ -124,9 +125,13 @@ async def page(engine: AsyncEngine, query: Query) -> Page:
     if query.cursor:
         due_at, last_id = decode_cursor(query.cursor)
         conditions.append(tuple_(c.due_at, c.id) > tuple_(due_at, last_id))
-    statement = select(_table).where(*conditions).order_by(c.due_at, c.id).limit(query.limit + 1)
+    return select(_table).where(*conditions).order_by(c.due_at, c.id).limit(query.limit + 1)
+
+
+async def page(engine: AsyncEngine, query: Query) -> Page:
     async with engine.connect() as connection:
-        rows = (await connection.execute(statement)).all()
+        rows = (await connection.execute(page_statement(query))).all()
+    now = query.now.astimezone(UTC)
     items = [_follow_up(row, now) for row in rows[: query.limit]]
     next_cursor = None
     if len(rows) > query.limit:
@@ -253,7 +258,7 @@ async def emit_due(engine: AsyncEngine, *, now: datetime, batch: int = 200) -> i
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_table)
-            .where(c.due_pending.is_(True), c.due_at <= now)
+            .where(queue_condition(DUE_PENDING), c.due_at <= now)
             .order_by(c.due_at)
             .limit(batch)
             .with_for_update(skip_locked=True)

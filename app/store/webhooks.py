@@ -13,11 +13,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
-from app.models import DeliveryAttempt, DeliveryRow, EventRow, WebhookEndpoint
+from app.models import (
+    DUE_PENDING,
+    NOT_FANNED_OUT,
+    DeliveryAttempt,
+    DeliveryRow,
+    EventRow,
+    FollowUpRow,
+    WebhookEndpoint,
+    queue_condition,
+)
 from app.store import pages, payloads
 from app.store.times import maybe_utc, utc
 from app.store.transaction import writing
@@ -29,6 +49,7 @@ _endpoints: Table = WebhookEndpoint.__table__  # type: ignore[assignment]
 _deliveries: Table = DeliveryRow.__table__  # type: ignore[assignment]
 _attempts: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
 _events: Table = EventRow.__table__  # type: ignore[assignment]
+_follow_ups: Table = FollowUpRow.__table__  # type: ignore[assignment]
 
 
 def new_secret() -> str:
@@ -283,7 +304,7 @@ async def fan_out(engine: AsyncEngine, *, now: datetime, batch: int = 500) -> in
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_events.c.id, _events.c.tenant_id, _events.c.type)
-            .where(_events.c.fanned_out.is_(False))
+            .where(queue_condition(NOT_FANNED_OUT))
             .order_by(_events.c.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
@@ -335,16 +356,43 @@ class Claimed:
     failing_since: datetime | None
 
 
+def _free(now: datetime) -> ColumnElement[bool]:
+    lease_until = _endpoints.c.lease_until
+    return or_(lease_until.is_(None), lease_until < now)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """An enabled endpoint with a delivery due and no live lease."""
+    e, d = _endpoints.c, _deliveries.c
+    due = exists().where(d.endpoint_id == e.id, d.status == "pending", d.next_attempt_at <= now)
+    return and_(e.enabled.is_(True), _free(now), due)
+
+
+async def work_waiting(engine: AsyncEngine, *, now: datetime) -> bool:
+    """Whether a pass would find anything to do: a follow-up come due, an event not yet
+    queued, or a delivery due to an endpoint no one holds. One read, on the partial indexes
+    the pass itself uses, so an idle worker can ask often without taking a writer's turn."""
+    f = _follow_ups.c
+    statement = select(
+        or_(
+            select(f.id).where(queue_condition(DUE_PENDING), f.due_at <= now).exists(),
+            select(_events.c.id).where(queue_condition(NOT_FANNED_OUT)).exists(),
+            exists().where(_claimable(now)),
+        )
+    )
+    async with engine.connect() as connection:
+        return bool((await connection.execute(statement)).scalar())
+
+
 async def claim(
     engine: AsyncEngine, *, now: datetime, lease: timedelta, limit: int
 ) -> list[Claimed]:
     """Lease up to `limit` enabled endpoints that have a delivery due and no live lease."""
-    e, d = _endpoints.c, _deliveries.c
-    due = exists().where(d.endpoint_id == e.id, d.status == "pending", d.next_attempt_at <= now)
-    free = or_(e.lease_until.is_(None), e.lease_until < now)
+    e = _endpoints.c
+    free = _free(now)
     picked = (
         select(e.id)
-        .where(e.enabled.is_(True), free, due)
+        .where(_claimable(now))
         .limit(limit)
         .with_for_update(skip_locked=True)
         .scalar_subquery()

@@ -4,6 +4,8 @@ A raw asyncio client (uvloop when installed) costs a few tens of microseconds pe
 one core drives a single-worker server well past what it can serve, and the figures describe
 the server rather than the client. Each connection sends the next request of a shared list as
 soon as the previous answer is in (a closed loop), which is how 64 concurrent clients behave.
+With `rate`, requests start on a schedule instead (request n at n / rate seconds), each on the
+next free connection: an open loop, as when events arrive at a steady pace.
 
 Run it as `python -m scripts.bench.load SPEC.json`; it prints one JSON result on stdout.
 """
@@ -37,6 +39,7 @@ class LoadSpec:
     duration_seconds: float | None = None  # measure for this long ...
     total_requests: int | None = None  # ... or until this many answers came back
     timeout_seconds: float = 30.0
+    rate: float | None = None  # requests started a second, on a schedule; None: closed loop
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -59,6 +62,7 @@ class LoadResult:
     max_ms: float
     statuses: dict[str, int]
     errors: int
+    late_ms: float = 0.0  # paced runs: the most a request started after its slot
 
     @classmethod
     def from_json(cls, text: str) -> "LoadResult":
@@ -106,6 +110,8 @@ class _Run:
         self.started = 0  # requests handed out in the measured phase
         self.measuring = False
         self.stop = False
+        self.paced_from = 0.0
+        self.late = 0.0  # the most a paced request started after its slot, in seconds
 
     def take(self) -> bytes | None:
         if self.stop:
@@ -118,12 +124,24 @@ class _Run:
         self.next_call += 1
         return payload
 
+    async def pace(self) -> None:
+        """Wait for the slot of the request just taken (paced runs only)."""
+        if self.spec.rate is None:
+            return
+        slot = self.paced_from + (self.next_call - 1) / self.spec.rate
+        wait = slot - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        else:
+            self.late = max(self.late, -wait)
+
     async def connection(self) -> None:
         reader: asyncio.StreamReader | None = None
         writer: asyncio.StreamWriter | None = None
         try:
             while (payload := self.take()) is not None:
                 counted = self.measuring
+                await self.pace()
                 try:
                     if writer is None or reader is None:
                         reader, writer = await asyncio.open_connection(
@@ -153,6 +171,10 @@ class _Run:
                 writer.close()
 
     async def run(self) -> LoadResult:
+        if self.spec.rate is not None:
+            # Paced runs count from the first request: there is no warm-up to leave out.
+            self.measuring = True
+        self.paced_from = time.perf_counter()
         tasks = [asyncio.create_task(self.connection()) for _ in range(self.spec.concurrency)]
         if self.spec.warmup_seconds:
             await asyncio.sleep(self.spec.warmup_seconds)
@@ -185,6 +207,7 @@ class _Run:
             max_ms=latencies[-1] * 1000,
             statuses=self.statuses,
             errors=self.errors,
+            late_ms=self.late * 1000,
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
 
 from app.config import Settings
 from app.worker import Worker
@@ -243,3 +244,39 @@ async def test_events_of_another_type_are_not_sent(
         await _drain(worker)
         assert receiver.received == []
         await worker.close()
+
+
+async def test_events_older_than_30_days_go_with_their_deliveries(
+    app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
+) -> None:
+    app.state.clock = movable  # the service's time is the worker's
+    async with receiving() as receiver:
+        endpoint = await _endpoint(client, receiver.url, ["decline.created"])
+        worker = _worker(app, settings, movable)
+        old = (await client.post("/v1/declines", json=decline_request())).json()
+        await _drain(worker)
+        movable.advance(days=29)
+        new = (await client.post("/v1/declines", json=decline_request())).json()
+        await _drain(worker)
+        old_event, new_event = (delivery.event["id"] for delivery in await receiver.wait_for(2))
+        movable.advance(days=1, minutes=1)
+        # Past the 30 days it is no longer listed, but still stored until the worker prunes.
+        assert (await client.get(f"/v1/events/{old_event}")).status_code == 200
+        await _drain(worker)
+        await worker.close()
+
+    assert (await client.get(f"/v1/events/{old_event}")).status_code == 404
+    listed = (await client.get("/v1/events")).json()["items"]
+    assert [item["id"] for item in listed] == [new_event]
+    attempts = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")).json()
+    assert [item["event_id"] for item in attempts["items"]] == [new_event]
+    async with app.state.engine.connect() as connection:
+        for table in ("events", "deliveries", "delivery_attempts"):
+            column = "id" if table == "events" else "event_id"
+            counted = await connection.execute(
+                text(f"SELECT COUNT(*) FROM {table} WHERE {column} = :id"), {"id": old_event}
+            )
+            assert counted.scalar() == 0, table
+    # The declines themselves are kept (RETENTION_DAYS decides that, not the events' 30 days).
+    assert (await client.get(f"/v1/declines/{old['id']}")).status_code == 200
+    assert (await client.get(f"/v1/declines/{new['id']}")).status_code == 200
