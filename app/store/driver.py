@@ -10,8 +10,8 @@ engine's dialect, with the dialect's own value conversions, so both paths write 
 A decline is stored with its follow-ups and its `decline.created` event (the transactional
 outbox): on PostgreSQL as one statement, the three inserts chained by CTEs; on SQLite as three
 statements in one local transaction. Either way it is one round trip's worth of work.
-Batches and closeouts write here too, in one transaction of a few executemany calls
-(write_many).
+Batches and closeouts write here too (write_many): the very statements that store one decline,
+each run by executemany over every decline of the same shape, in one transaction.
 
 Everything else (the log, reads by id, erasure, idempotency, keys) stays on the engine.
 """
@@ -20,6 +20,7 @@ import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
@@ -65,8 +66,17 @@ KeyRow = tuple[str, str, str]  # id, tenant_id, secret_sha256
 T = TypeVar("T")
 
 
-# Rows for one of the driver's bulk statements (see BULK_TABLES), by table name.
-BulkWrite = tuple[str, Sequence[Mapping[str, object]]]
+@dataclass(frozen=True, slots=True)
+class DeclineRows:
+    """Declines to store as insert_decline stores one, each by its values, all with the same
+    number of follow-ups (the statements' shape)."""
+
+    follow_ups: int
+    values: Sequence[Mapping[str, object]]
+
+
+# Rows for one of the driver's bulk statements, by table name (see _Bulk), or declines.
+BulkWrite = tuple[str, Sequence[Mapping[str, object]]] | DeclineRows
 
 
 class Driver(Protocol):
@@ -87,6 +97,11 @@ class Driver(Protocol):
         The key's row is read FOR SHARE (on PostgreSQL), so a revocation waits for this
         transaction and nothing is written for a key revoked before it.
         """
+
+    async def write_many_in(
+        self, connection: AsyncConnection, key_id: str, writes: Sequence[BulkWrite]
+    ) -> bool:
+        """write_many's statements on an engine connection, inside the caller's transaction."""
 
     async def close(self) -> None: ...
 
@@ -198,30 +213,6 @@ def decline_statements(dialect_name: str, follow_ups: int) -> list[Executable]:
     return [select(func.count()).select_from(stored).add_cte(*ctes)]
 
 
-async def write_many_in(
-    connection: AsyncConnection, key_id: str, writes: Sequence[BulkWrite]
-) -> bool:
-    """write_many's writes on an engine connection, inside the caller's transaction."""
-    live_key = (
-        select(_keys.c.id)
-        .where(_keys.c.id == key_id, _keys.c.revoked_at.is_(None))
-        .with_for_update(read=True)
-    )
-    if (await connection.execute(live_key)).first() is None:
-        return False
-    for table, rows in writes:
-        statement = _BULK_WRITES[table]()
-        await connection.execute(statement, [dict(row) for row in rows])
-    return True
-
-
-_BULK_WRITES: dict[str, Callable[[], Executable]] = {
-    "declines": lambda: insert(_declines),
-    "closeouts": lambda: insert(_closeouts),
-    "idempotency_keys": completion,
-}
-
-
 async def write_decline(
     connection: AsyncConnection, values: Mapping[str, object], follow_ups: int
 ) -> bool:
@@ -260,27 +251,46 @@ class _Statements:
 
 
 class _Bulk:
-    """The statements of write_many, compiled once for the dialect."""
+    """The statements of write_many, compiled once for the dialect; declines are written with
+    the hot path's own statements."""
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, statements: _Statements, dialect: Dialect) -> None:
         live_key = (
             select(_keys.c.id)
             .where(_keys.c.id == bindparam("key_id"), _keys.c.revoked_at.is_(None))
             .with_for_update(read=True)
         )
+        self._statements = statements
         self.live_key = _Statement(live_key, dialect)
         self.writes = {
-            "declines": _Statement(insert(_declines), dialect),
             "closeouts": _Statement(insert(_closeouts), dialect),
             "idempotency_keys": _Statement(completion(), dialect),
         }
 
     def batches(self, writes: Sequence[BulkWrite]) -> list[tuple[str, list[list[object]]]]:
+        """Each statement's SQL and its rows of parameters, in the order to run them."""
         prepared = []
-        for table, rows in writes:
+        for write in writes:
+            if isinstance(write, DeclineRows):
+                for statement in self._statements.write(write.follow_ups):
+                    rows = [statement.parameters(values) for values in write.values]
+                    prepared.append((statement.sql, rows))
+                continue
+            table, table_rows = write
             statement = self.writes[table]
-            prepared.append((statement.sql, [statement.parameters(row) for row in rows]))
+            prepared.append((statement.sql, [statement.parameters(row) for row in table_rows]))
         return prepared
+
+    async def write_in(
+        self, connection: AsyncConnection, key_id: str, writes: Sequence[BulkWrite]
+    ) -> bool:
+        """The same statements, through an engine connection's driver, in its transaction."""
+        found = await connection.exec_driver_sql(self.live_key.sql, (key_id,))
+        if found.first() is None:
+            return False
+        for sql, rows in self.batches(writes):
+            await connection.exec_driver_sql(sql, [tuple(row) for row in rows])
+        return True
 
 
 async def open_driver(settings: Settings, engine: AsyncEngine) -> Driver:
@@ -317,7 +327,7 @@ class PostgresDriver:
     def __init__(self, pool: asyncpg.Pool, dialect: Dialect, settings: Settings) -> None:
         self._pool = pool
         self._statements = _Statements(dialect)
-        self._bulk = _Bulk(dialect)
+        self._bulk = _Bulk(self._statements, dialect)
         self._acquire_timeout = settings.db_pool_timeout_seconds
 
     @classmethod
@@ -411,6 +421,11 @@ class PostgresDriver:
 
         return await self._run(execute, writes=True)
 
+    async def write_many_in(
+        self, connection: AsyncConnection, key_id: str, writes: Sequence[BulkWrite]
+    ) -> bool:
+        return await self._bulk.write_in(connection, key_id, writes)
+
     async def close(self) -> None:
         with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._pool.close(), timeout=5)
@@ -432,7 +447,7 @@ class SqliteDriver:
         self._busy_timeout_ms = settings.sqlite_busy_timeout_ms
         self._write_lock = sqlite_write_lock(engine)
         self._statements = _Statements(engine.dialect)
-        self._bulk = _Bulk(engine.dialect)
+        self._bulk = _Bulk(self._statements, engine.dialect)
         # One caller at a time on the connection: a worker-thread retry must not overlap the loop.
         self._in_use = asyncio.Lock()
 
@@ -510,6 +525,11 @@ class SqliteDriver:
 
         async with self._write_lock:
             return await self._run(execute)
+
+    async def write_many_in(
+        self, connection: AsyncConnection, key_id: str, writes: Sequence[BulkWrite]
+    ) -> bool:
+        return await self._bulk.write_in(connection, key_id, writes)
 
     async def close(self) -> None:
         async with self._in_use:
