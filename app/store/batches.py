@@ -1,12 +1,12 @@
 """Many declines in one transaction: batches and offer closeouts, all stored or none.
 
-Each decline is stored as a single create stores it, with its follow-ups and its
-decline.created event: written on the raw driver (app/store/driver.py, write_many) with the
-single create's own statements, each run once by executemany for every decline of the same
-shape, in one transaction, after reading the key's row FOR SHARE, so a revocation waits for
-the write and nothing is stored for a key revoked before it (SQLite has one writer at a time
-anyway). Through the engine, SQLAlchemy's per-row parameter processing and the SQLite thread
-hop cost about as much as composing the declines.
+Each decline is stored with the rows a single create stores (app/store/declines.py): its own,
+its follow-ups' and its decline.created event's. They are written on the raw driver
+(app/store/driver.py, write_many): one executemany per table in one transaction, after reading
+the key's row FOR SHARE, so a revocation waits for the write and nothing is stored for a key
+revoked before it (SQLite has one writer at a time anyway). Through the engine, SQLAlchemy's
+per-row parameter processing and the SQLite thread hop cost about as much as composing the
+declines.
 """
 
 from collections.abc import Sequence
@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import ids
 from app.models import Closeout, DeclineRow
 from app.store import idempotency
-from app.store.declines import NewDecline, erase, write_values
-from app.store.driver import BulkWrite, DeclineRows, Driver
+from app.store.declines import NewDecline, erase, event_row, follow_up_rows, row_values
+from app.store.driver import BulkWrite, Driver
 from app.store.idempotency import Keyed
 from app.store.transaction import writing
 
@@ -67,10 +67,10 @@ async def add_all(
                 [{"id": closeout.id, "tenant_id": tenant_id, "created_at": closeout.created_at}],
             )
         )
-    shapes: dict[int, list[dict[str, object]]] = {}
-    for decline in declines:
-        shapes.setdefault(len(decline.follow_ups), []).append(write_values(decline, key_id))
-    writes += [DeclineRows(follow_ups, values) for follow_ups, values in shapes.items()]
+    writes.append(("declines", [row_values(decline) for decline in declines]))
+    follow_ups = [row for decline in declines for row in follow_up_rows(decline)]
+    writes.append(("follow_ups", follow_ups))
+    writes.append(("events", [event_row(decline) for decline in declines]))
     if response is not None:
         completed = {
             "of_tenant": tenant_id,

@@ -91,30 +91,50 @@ def company_key(company: str) -> str:
 
 
 def write_values(decline: NewDecline, key_id: str) -> dict[str, object]:
-    """The bound values of the write: the decline's row, its event and its follow-ups."""
-    values: dict[str, object] = {
-        "key_id": key_id,
-        **row_values(decline),
-        # its decline.created event, whose data is the document itself
-        "e_id": decline.event_id,
-        "e_type": "decline.created",
-        "e_data": None,
-        "e_dedup_key": None,
-        "e_fanned_out": False,
-    }
-    for follow_up in decline.follow_ups:
-        prefix = f"f{follow_up.position}_"
-        values[prefix + "id"] = follow_up.id
-        values[prefix + "position"] = follow_up.position
-        values[prefix + "kind"] = follow_up.kind
-        values[prefix + "send_after_days"] = follow_up.send_after_days
-        values[prefix + "subject"] = follow_up.subject
-        values[prefix + "text"] = follow_up.text
-        values[prefix + "due_at"] = follow_up.due_at
-        values[prefix + "status"] = "scheduled"
-        values[prefix + "schedule"] = 1
-        values[prefix + "due_pending"] = True
+    """The bound values of a single create's statements (driver.decline_statements): the
+    decline's row, its follow-ups' rows prefixed `f0_`, `f1_`, ... and its event's `e_`."""
+    values: dict[str, object] = {"key_id": key_id, **row_values(decline)}
+    for follow_up in follow_up_rows(decline):
+        prefix = f"f{follow_up['position']}_"
+        values.update({prefix + column: value for column, value in follow_up.items()})
+    values.update({"e_" + column: value for column, value in event_row(decline).items()})
     return values
+
+
+def follow_up_rows(decline: NewDecline) -> list[dict[str, object]]:
+    """The decline's follow-ups' rows in the follow_ups table: scheduled, due once."""
+    return [
+        {
+            "id": follow_up.id,
+            "tenant_id": decline.tenant_id,
+            "decline_id": decline.id,
+            "position": follow_up.position,
+            "kind": follow_up.kind,
+            "send_after_days": follow_up.send_after_days,
+            "subject": follow_up.subject,
+            "text": follow_up.text,
+            "due_at": follow_up.due_at,
+            "status": "scheduled",
+            "schedule": 1,
+            "due_pending": True,
+            "updated_at": decline.created_at,
+        }
+        for follow_up in decline.follow_ups
+    ]
+
+
+def event_row(decline: NewDecline) -> dict[str, object]:
+    """Its decline.created event's row but `fanned_out`, which the insert works out (see
+    driver.insert_event); the data is the stored document itself, read by a join."""
+    return {
+        "id": decline.event_id,
+        "tenant_id": decline.tenant_id,
+        "type": "decline.created",
+        "created_at": decline.created_at,
+        "decline_id": decline.id,
+        "data": None,
+        "dedup_key": None,
+    }
 
 
 async def add(driver: Driver, decline: NewDecline, *, key_id: str) -> bool:
