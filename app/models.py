@@ -117,6 +117,13 @@ class AdminKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# The worker's queues are partial indexes. A query reads one only when its WHERE holds the
+# index's predicate as written (SQLite matches the term itself: `due_pending = 1` would scan
+# the table), so the queues' queries use these very clauses.
+DUE_QUEUE = sql_text("due_pending")
+FAN_OUT_QUEUE = sql_text("NOT fanned_out")
+
+
 class FollowUpRow(Base):
     """A stored decline's follow-up: a thing to do at `due_at`, with its composed message."""
 
@@ -150,8 +157,8 @@ class FollowUpRow(Base):
         Index(
             "ix_follow_ups_due_queue",
             "due_at",
-            postgresql_where=sql_text("due_pending"),
-            sqlite_where=sql_text("due_pending"),
+            postgresql_where=DUE_QUEUE,
+            sqlite_where=DUE_QUEUE,
         ),
     )
 
@@ -206,8 +213,8 @@ class EventRow(Base):
         Index(
             "ix_events_fan_out_queue",
             "id",
-            postgresql_where=sql_text("NOT fanned_out"),
-            sqlite_where=sql_text("NOT fanned_out"),
+            postgresql_where=FAN_OUT_QUEUE,
+            sqlite_where=FAN_OUT_QUEUE,
         ),
     )
 

@@ -17,10 +17,10 @@ from sqlalchemy import Table, bindparam, delete, exists, insert, or_, select, up
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
-from app.models import DeliveryAttempt, DeliveryRow, EventRow, WebhookEndpoint
+from app.models import FAN_OUT_QUEUE, DeliveryAttempt, DeliveryRow, EventRow, WebhookEndpoint
 from app.store import pages, payloads
 from app.store.times import maybe_utc, utc
-from app.store.transaction import writing
+from app.store.transaction import any_row, writing
 
 ENDPOINT_PREFIX = "we_"
 SECRET_PREFIX = "whsec_"
@@ -280,10 +280,12 @@ async def subscribed(connection: AsyncConnection, tenant_id: str, event_type: st
 async def fan_out(engine: AsyncEngine, *, now: datetime, batch: int = 500) -> int:
     """Queue a delivery of each new event to every endpoint subscribed to it; how many events
     were handled."""
+    if not await any_row(engine, select(_events.c.id).where(FAN_OUT_QUEUE)):
+        return 0
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_events.c.id, _events.c.tenant_id, _events.c.type)
-            .where(_events.c.fanned_out.is_(False))
+            .where(FAN_OUT_QUEUE)
             .order_by(_events.c.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
@@ -349,6 +351,8 @@ async def claim(
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+    if not await any_row(engine, select(e.id).where(e.enabled.is_(True), free, due)):
+        return []
     async with writing(engine) as connection:
         rows = (
             await connection.execute(
