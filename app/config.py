@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         description="How long a request may queue for a pooled connection under load.",
     )
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    sqlite_checkpoint_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the server copies SQLite's write-ahead log into the database.",
+    )
     retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(

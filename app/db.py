@@ -1,5 +1,6 @@
 """The async engine: created in the app's lifespan, tuned per database."""
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import event
@@ -10,11 +11,36 @@ from app.config import Settings
 
 # Every SQLite connection the service opens: WAL lets readers run beside the one writer, and
 # with synchronous=NORMAL a commit survives a crash of the process without waiting on fsync.
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
+# No writer checkpoints: the commit that filled the WAL to 1,000 pages (a closeout or two) used
+# to copy them back into the database and fsync it on the event loop, stalling every request
+# for tens of milliseconds; the server's checkpointer does it in a thread (checkpoint_sqlite).
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA wal_autocheckpoint=0",
+)
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def checkpoint_sqlite(settings: Settings) -> tuple[int, int]:
+    """Copy what the WAL holds back into the database, without waiting for readers or
+    writers (PASSIVE), on a connection of its own; (frames in the WAL, frames checkpointed).
+    Blocking: run it in a thread. Once every frame is in, the next writer starts the WAL over,
+    so it never grows beyond what is written between two checkpoints."""
+    path = make_url(settings.database_url).database or ""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
+        _busy, frames, checkpointed = connection.execute(
+            "PRAGMA wal_checkpoint(PASSIVE)"
+        ).fetchone()
+    finally:
+        connection.close()
+    return int(frames), int(checkpointed)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

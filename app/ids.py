@@ -15,12 +15,17 @@ _DECODE = {char: index for index, char in enumerate(_ALPHABET)}
 ID_LENGTH = len(PREFIX) + 26
 
 
+# Every pair of characters, by the 10 bits they stand for: an id is 13 look-ups, not 26 divmods
+# (five ids for every decline stored: its own, its event's and its follow-ups').
+_PAIRS = tuple(first + second for first in _ALPHABET for second in _ALPHABET)
+
+
 def _encode(number: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        number, remainder = divmod(number, 32)
-        chars.append(_ALPHABET[remainder])
-    return "".join(reversed(chars))
+    """The low 5 × `length` bits of `number` in base32, most significant first."""
+    if length % 2:
+        raise ValueError(f"_encode takes an even length, not {length}")
+    pairs = _PAIRS
+    return "".join([pairs[(number >> shift) & 1023] for shift in range(5 * length - 10, -1, -10)])
 
 
 _RANDOM_LIMIT = 1 << 80

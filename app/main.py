@@ -33,7 +33,7 @@ from app.config import Settings, get_settings
 from app.db import create_engine, is_sqlite
 from app.errors import ServerErrors, install_handlers
 from app.limits import BodySizeLimit
-from app.maintenance import maintain
+from app.maintenance import checkpoint, maintain
 from app.observe import RequestObserver
 from app.proxies import trusted_proxies
 from app.ratelimit import Counters, FailedAuthLimiter, RateLimiter, RateLimitHeaders
@@ -97,6 +97,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         app.state.failed_auth = FailedAuthLimiter(settings, app.state.counters)
         stop_maintenance = asyncio.Event()
         maintenance = asyncio.create_task(maintain(app.state.engine, settings, stop_maintenance))
+        checkpoints = None
+        if is_sqlite(settings.database_url):
+            checkpoints = asyncio.create_task(checkpoint(settings, stop_maintenance))
         # Everything alive now (modules, schemas, compiled templates, the pools) lives as long
         # as the process: taken out of the collector's sight, it is not walked again by every
         # full collection, which cost ~15% of the write path's time in a profile.
@@ -121,6 +124,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             gc.unfreeze()
             stop_maintenance.set()
             await maintenance
+            if checkpoints is not None:
+                await checkpoints
             await app.state.driver.close()
             await app.state.engine.dispose()
 

@@ -5,11 +5,13 @@ it at the same time only repeat each other."""
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import Settings
+from app.db import checkpoint_sqlite
 from app.errors import Throttled, error_kinds, is_database_down
 from app.store import declines as repository
 
@@ -34,3 +36,19 @@ async def maintain(engine: AsyncEngine, settings: Settings, stop: asyncio.Event)
                 log.warning("maintenance postponed, database unavailable: %s", error_kinds(error))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), settings.maintenance_interval_seconds)
+
+
+async def checkpoint(settings: Settings, stop: asyncio.Event) -> None:
+    """On SQLite, checkpoint the WAL in a thread every SQLITE_CHECKPOINT_SECONDS (no writer
+    does: see app.db.SQLITE_PRAGMAS), until `stop` is set, then once more."""
+    log = Throttled(60.0)
+    while True:
+        stopping = stop.is_set()
+        try:
+            await asyncio.to_thread(checkpoint_sqlite, settings)
+        except sqlite3.Error as error:
+            log.warning("checkpoint postponed: %s", type(error).__name__)
+        if stopping:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), settings.sqlite_checkpoint_seconds)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    TextClause,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -127,17 +126,11 @@ class AdminKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-# The predicates of the worker's two partial indexes. A query uses such an index only if it
-# names the same predicate (PostgreSQL does not match "due_pending IS true" to it, nor SQLite
-# "due_pending = 1", which is what SQLAlchemy writes for a Boolean column), so the queries that
-# read the queues write these, word for word, through queue_condition.
-DUE_PENDING = "due_pending"
-NOT_FANNED_OUT = "NOT fanned_out"
-
-
-def queue_condition(predicate: str) -> TextClause:
-    """One of the predicates above, for a query on that table alone (it names no table)."""
-    return sql_text(predicate)
+# The worker's queues are partial indexes. A query reads one only when its WHERE holds the
+# index's predicate as written (SQLite matches the term itself: `due_pending = 1` would scan
+# the table), so the queues' queries use these very clauses.
+DUE_QUEUE = sql_text("due_pending")
+FAN_OUT_QUEUE = sql_text("NOT fanned_out")
 
 
 class FollowUpRow(Base):
@@ -173,8 +166,8 @@ class FollowUpRow(Base):
         Index(
             "ix_follow_ups_due_queue",
             "due_at",
-            postgresql_where=sql_text(DUE_PENDING),
-            sqlite_where=sql_text(DUE_PENDING),
+            postgresql_where=DUE_QUEUE,
+            sqlite_where=DUE_QUEUE,
         ),
     )
 
@@ -229,8 +222,8 @@ class EventRow(Base):
         Index(
             "ix_events_fan_out_queue",
             "id",
-            postgresql_where=sql_text(NOT_FANNED_OUT),
-            sqlite_where=sql_text(NOT_FANNED_OUT),
+            postgresql_where=FAN_OUT_QUEUE,
+            sqlite_where=FAN_OUT_QUEUE,
         ),
     )
 

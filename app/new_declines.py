@@ -1,12 +1,15 @@
-"""A composed decline ready to store: its id, its document and the columns the log filters on."""
+"""A composed decline ready to store: its id, its document, the columns the log filters on, its
+follow-ups as things to do and its decline.created event. Single creates, batches and
+closeouts all make their declines here, so what they store cannot differ."""
 
 from datetime import datetime
 
-from app import ids
+from app import follow_through, ids, metrics
 from app.compose.decline import Fields, compose_fields
 from app.compose.environment import template_version
 from app.schemas import DeclineRequest, decline_document
 from app.store.declines import NewDecline
+from app.store.events import EVENT_PREFIX
 
 
 def new_decline(request: DeclineRequest, *, now: datetime, tenant_id: str) -> NewDecline:
@@ -24,7 +27,13 @@ def composed_decline(
     """The decline to store, and its advice as plain data (for a closeout's guidance)."""
     decline_id = ids.new_id(now)
     created_at = ids.created_at(decline_id)
-    messages, guidance = compose_fields(request, now=now, accepted_company=accepted_company)
+    with metrics.COMPOSITION.time():
+        messages, guidance = compose_fields(request, now=now, accepted_company=accepted_company)
+    follow_ups: list[follow_through.NewFollowUp] = []
+    if "follow_ups" in messages:
+        composed = messages["follow_ups"]
+        assert isinstance(composed, list)
+        messages["follow_ups"], follow_ups = follow_through.schedule(request, composed, created_at)
     document = decline_document(
         id=decline_id,
         created_at=created_at,
@@ -49,5 +58,7 @@ def composed_decline(
         ),
         document=document,
         closeout_id=closeout_id,
+        follow_ups=tuple(follow_ups),
+        event_id=ids.new_id(created_at, EVENT_PREFIX),
     )
     return decline, guidance

@@ -142,10 +142,12 @@ async def get_closeout(
     operation_id="deleteCloseout",
     responses={**examples.not_found(NOT_FOUND), **examples.UNAVAILABLE},
 )
-async def delete_closeout(closeout_id: str, engine: EngineDep, principal: PrincipalDep) -> Response:
-    """Erase the closeout and every decline made in it."""
+async def delete_closeout(
+    closeout_id: str, engine: EngineDep, principal: PrincipalDep, clock: ClockDep
+) -> Response:
+    """Erase the closeout and every decline made in it, as erasing each one would."""
     if not await batches.remove_closeout(
-        engine, tenant_id=principal.tenant_id, closeout_id=closeout_id
+        engine, tenant_id=principal.tenant_id, closeout_id=closeout_id, now=clock()
     ):
         raise NotFound(NOT_FOUND)
     return Response(status_code=204)

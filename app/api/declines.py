@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
-from app import follow_through, ids, metrics
+from app import follow_through, metrics
 from app.api import examples
 from app.api.auth import (
     AuthenticatedRoute,
@@ -19,19 +19,18 @@ from app.api.bulk_solver import common_request
 from app.api.deps import ClockDep, EngineDep, get_clock, require_json
 from app.api.filters import LogFiltersDep
 from app.api.presolve import presolved
-from app.compose.decline import compose, compose_fields
+from app.compose.decline import compose
 from app.compose.environment import template_version
 from app.errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidInput, NotFound
+from app.new_declines import new_decline
 from app.schemas import (
     Decline,
     DeclinePage,
     DeclinePreview,
     DeclineRequest,
-    decline_document,
 )
 from app.store import declines as repository
 from app.store import idempotency
-from app.store.events import EVENT_PREFIX
 from app.store.keys import Principal
 
 router = APIRouter(
@@ -117,10 +116,10 @@ async def create_decline(
     """Compose every requested channel and store the decline."""
     now = clock()
     if idempotency_key is None:
-        document, decline = _compose(body, now, principal)
+        decline = new_decline(body, now=now, tenant_id=principal.tenant_id)
         if not await repository.add(request.app.state.driver, decline, key_id=principal.key_id):
             raise revoked(request, principal)
-        return _json(document, 201, {"Location": repository.location_of(decline.id)})
+        return _json(decline.document, 201, {"Location": repository.location_of(decline.id)})
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     try:
         async with idempotency.keyed(
@@ -162,7 +161,7 @@ async def _create_once(
             "This Idempotency-Key was already used with a different body.",
             loc=["header", "Idempotency-Key"],
         )
-    document, decline = _compose(body, now, principal)
+    decline = new_decline(body, now=now, tenant_id=principal.tenant_id)
     location = repository.location_of(decline.id)
     stored = await repository.add_keyed(
         keyed.connection,
@@ -173,47 +172,7 @@ async def _create_once(
     )
     if not stored:
         raise revoked(request, principal)
-    return _json(document, 201, {"Location": location})
-
-
-def _compose(
-    body: DeclineRequest, now: datetime, principal: Principal
-) -> tuple[str, repository.NewDecline]:
-    decline_id = ids.new_id(now)
-    created_at = ids.created_at(decline_id)
-    with metrics.COMPOSITION.time():
-        messages, guidance = compose_fields(body, now=now)
-    follow_ups: list[follow_through.NewFollowUp] = []
-    if "follow_ups" in messages:
-        composed = messages["follow_ups"]
-        assert isinstance(composed, list)
-        messages["follow_ups"], follow_ups = follow_through.schedule(body, composed, created_at)
-    document = decline_document(
-        id=decline_id,
-        created_at=created_at,
-        request=body,
-        messages=messages,
-        guidance=guidance,
-        template_version=template_version(),
-    )
-    decline = repository.NewDecline(
-        id=decline_id,
-        tenant_id=principal.tenant_id,
-        created_at=created_at,
-        stage=body.stage.value,
-        reason=body.reason.category.value,
-        company=body.company,
-        search_fields=(
-            body.role,
-            body.company,
-            body.recipient.name if body.recipient else None,
-            body.candidate.name,
-        ),
-        document=document,
-        follow_ups=tuple(follow_ups),
-        event_id=ids.new_id(created_at, EVENT_PREFIX),
-    )
-    return document, decline
+    return _json(decline.document, 201, {"Location": location})
 
 
 @router.post(

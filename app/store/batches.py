@@ -1,10 +1,12 @@
 """Many declines in one transaction: batches and offer closeouts, all stored or none.
 
-Written on the raw driver (app/store/driver.py, write_many): one executemany per table in one
-transaction, after reading the key's row FOR SHARE, so a revocation waits for the write and
-nothing is stored for a key revoked before it (SQLite has one writer at a time anyway).
-Through the engine, SQLAlchemy's per-row parameter processing and the SQLite thread hop cost
-about as much as composing the declines.
+Each decline is stored with the rows a single create stores (app/store/declines.py): its own,
+its follow-ups' and its decline.created event's. They are written on the raw driver
+(app/store/driver.py, write_many): one executemany per table in one transaction, after reading
+the key's row FOR SHARE, so a revocation waits for the write and nothing is stored for a key
+revoked before it (SQLite has one writer at a time anyway). Through the engine, SQLAlchemy's
+per-row parameter processing and the SQLite thread hop cost about as much as composing the
+declines.
 """
 
 from collections.abc import Sequence
@@ -16,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ids
 from app.models import Closeout, DeclineRow
-from app.store.declines import NewDecline, row_values
-from app.store.driver import BulkWrite, Driver, write_many_in
+from app.store import idempotency
+from app.store.declines import NewDecline, erase, event_row, follow_up_rows, row_values
+from app.store.driver import BulkWrite, Driver
 from app.store.idempotency import Keyed
 from app.store.transaction import writing
 
@@ -65,6 +68,9 @@ async def add_all(
             )
         )
     writes.append(("declines", [row_values(decline) for decline in declines]))
+    follow_ups = [row for decline in declines for row in follow_up_rows(decline)]
+    writes.append(("follow_ups", follow_ups))
+    writes.append(("events", [event_row(decline) for decline in declines]))
     if response is not None:
         completed = {
             "of_tenant": tenant_id,
@@ -76,7 +82,7 @@ async def add_all(
         writes.append(("idempotency_keys", [completed]))
     if keyed is None:
         return await driver.write_many(key_id, writes)
-    return await write_many_in(keyed.connection, key_id, writes)
+    return await driver.write_many_in(keyed.connection, key_id, writes)
 
 
 async def closeout_documents(
@@ -106,19 +112,27 @@ async def closeout_documents(
         return list(documents)
 
 
-async def remove_closeout(engine: AsyncEngine, *, tenant_id: str, closeout_id: str) -> bool:
-    """Erase the closeout and every decline made in it."""
+async def remove_closeout(
+    engine: AsyncEngine, *, tenant_id: str, closeout_id: str, now: datetime
+) -> bool:
+    """Erase the closeout and every decline made in it, each as a single delete erases it."""
     if not ids.is_closeout_id(closeout_id):
         return False
     async with writing(engine) as connection:
-        await connection.execute(
-            delete(_declines).where(
-                _declines.c.tenant_id == tenant_id, _declines.c.closeout_id == closeout_id
-            )
-        )
         result = await connection.execute(
             delete(_closeouts).where(
                 _closeouts.c.id == closeout_id, _closeouts.c.tenant_id == tenant_id
             )
         )
-        return result.rowcount > 0
+        if result.rowcount == 0:
+            return False
+        await erase(
+            connection,
+            tenant_id=tenant_id,
+            which=_declines.c.closeout_id == closeout_id,
+            now=now,
+        )
+        await idempotency.erase_responses(
+            connection, tenant_id=tenant_id, locations=[f"/v1/closeouts/{closeout_id}"]
+        )
+        return True

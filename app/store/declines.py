@@ -7,12 +7,13 @@ it gives for a single-table document store.
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Select, Table, delete, literal, select
+from sqlalchemy import ColumnElement, Select, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
@@ -44,11 +45,10 @@ class NewDecline:
     company: str
     search_fields: tuple[str | None, ...]
     document: str
-    closeout_id: str | None = None
-    # Its follow-ups as things to do, and its decline.created event (the outbox); a decline
-    # stored in a batch or a closeout has neither yet.
+    # Its decline.created event (the outbox) and its follow-ups as things to do.
+    event_id: str
     follow_ups: tuple[NewFollowUp, ...] = ()
-    event_id: str | None = None
+    closeout_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,37 +90,57 @@ def company_key(company: str) -> str:
     return company.casefold()
 
 
-def _values(decline: NewDecline, key_id: str) -> dict[str, object]:
-    """The bound values of the write: the decline's row, its event and its follow-ups."""
-    values: dict[str, object] = {
-        "key_id": key_id,
-        **row_values(decline),
-        # its decline.created event, whose data is the document itself
-        "e_id": decline.event_id,
-        "e_type": "decline.created",
-        "e_data": None,
-        "e_dedup_key": None,
-        "e_fanned_out": False,
-    }
-    for follow_up in decline.follow_ups:
-        prefix = f"f{follow_up.position}_"
-        values[prefix + "id"] = follow_up.id
-        values[prefix + "position"] = follow_up.position
-        values[prefix + "kind"] = follow_up.kind
-        values[prefix + "send_after_days"] = follow_up.send_after_days
-        values[prefix + "subject"] = follow_up.subject
-        values[prefix + "text"] = follow_up.text
-        values[prefix + "due_at"] = follow_up.due_at
-        values[prefix + "status"] = "scheduled"
-        values[prefix + "schedule"] = 1
-        values[prefix + "due_pending"] = True
+def write_values(decline: NewDecline, key_id: str) -> dict[str, object]:
+    """The bound values of a single create's statements (driver.decline_statements): the
+    decline's row, its follow-ups' rows prefixed `f0_`, `f1_`, ... and its event's `e_`."""
+    values: dict[str, object] = {"key_id": key_id, **row_values(decline)}
+    for follow_up in follow_up_rows(decline):
+        prefix = f"f{follow_up['position']}_"
+        values.update({prefix + column: value for column, value in follow_up.items()})
+    values.update({"e_" + column: value for column, value in event_row(decline).items()})
     return values
+
+
+def follow_up_rows(decline: NewDecline) -> list[dict[str, object]]:
+    """The decline's follow-ups' rows in the follow_ups table: scheduled, due once."""
+    return [
+        {
+            "id": follow_up.id,
+            "tenant_id": decline.tenant_id,
+            "decline_id": decline.id,
+            "position": follow_up.position,
+            "kind": follow_up.kind,
+            "send_after_days": follow_up.send_after_days,
+            "subject": follow_up.subject,
+            "text": follow_up.text,
+            "due_at": follow_up.due_at,
+            "status": "scheduled",
+            "schedule": 1,
+            "due_pending": True,
+            "updated_at": decline.created_at,
+        }
+        for follow_up in decline.follow_ups
+    ]
+
+
+def event_row(decline: NewDecline) -> dict[str, object]:
+    """Its decline.created event's row but `fanned_out`, which the insert works out (see
+    driver.insert_event); the data is the stored document itself, read by a join."""
+    return {
+        "id": decline.event_id,
+        "tenant_id": decline.tenant_id,
+        "type": "decline.created",
+        "created_at": decline.created_at,
+        "decline_id": decline.id,
+        "data": None,
+        "dedup_key": None,
+    }
 
 
 async def add(driver: Driver, decline: NewDecline, *, key_id: str) -> bool:
     """Store the decline with its follow-ups and its decline.created event if the key `key_id`
     is still live; False, with nothing stored, if it was revoked. The driver's hot path."""
-    return await driver.insert_decline(_values(decline, key_id), len(decline.follow_ups))
+    return await driver.insert_decline(write_values(decline, key_id), len(decline.follow_ups))
 
 
 async def add_keyed(
@@ -133,7 +153,9 @@ async def add_keyed(
 ) -> bool:
     """As `add`, in the transaction that claimed the Idempotency-Key, with the response that
     announces the decline stored beside it."""
-    written = await write_decline(connection, _values(decline, key_id), len(decline.follow_ups))
+    written = await write_decline(
+        connection, write_values(decline, key_id), len(decline.follow_ups)
+    )
     if not written:
         return False
     await idempotency.complete(
@@ -180,15 +202,31 @@ async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str, now: d
     if not ids.is_well_formed(decline_id):
         return False
     async with writing(engine) as connection:
-        result = await connection.execute(
-            delete(_table).where(_table.c.id == decline_id, _table.c.tenant_id == tenant_id)
+        erased = await erase(
+            connection, tenant_id=tenant_id, which=_table.c.id == decline_id, now=now
         )
-        if result.rowcount == 0:
-            return False
-        await _erase_copies(connection, select(literal(decline_id)))
-        await idempotency.erase_responses(
-            connection, tenant_id=tenant_id, location=location_of(decline_id)
-        )
+        return bool(erased)
+
+
+async def erase(
+    connection: AsyncConnection, *, tenant_id: str, which: ColumnElement[bool], now: datetime
+) -> list[str]:
+    """Inside the caller's transaction: erase the tenant's declines that `which` picks, with
+    every stored copy of them and the responses that announced them, and record
+    decline.deleted (its id only) for each; their ids."""
+    deleted = await connection.execute(
+        delete(_table).where(_table.c.tenant_id == tenant_id, which).returning(_table.c.id)
+    )
+    decline_ids = list(deleted.scalars())
+    if not decline_ids:
+        return []
+    await _erase_copies(connection, decline_ids)
+    await idempotency.erase_responses(
+        connection,
+        tenant_id=tenant_id,
+        locations=[location_of(decline_id) for decline_id in decline_ids],
+    )
+    for decline_id in decline_ids:
         await events.record(
             connection,
             tenant_id=tenant_id,
@@ -197,10 +235,10 @@ async def remove(engine: AsyncEngine, *, tenant_id: str, decline_id: str, now: d
             data=to_json({"id": decline_id}).decode(),
             decline_id=None,
         )
-        return True
+    return decline_ids
 
 
-async def _erase_copies(connection: AsyncConnection, declines: Select[Any]) -> None:
+async def _erase_copies(connection: AsyncConnection, declines: Select[Any] | Sequence[str]) -> None:
     """Every copy of these declines but their rows: their follow-ups, and their events with
     the deliveries and attempts queued for them (each event carries its decline's text)."""
     await connection.execute(delete(_follow_ups).where(_follow_ups.c.decline_id.in_(declines)))

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.follow_through import FOLLOW_UP_PREFIX, read_status
-from app.models import DUE_PENDING, DeclineRow, EventRow, FollowUpRow, queue_condition
+from app.models import DUE_QUEUE, DeclineRow, EventRow, FollowUpRow
 from app.store import events, pages
 from app.store.times import utc
-from app.store.transaction import writing
+from app.store.transaction import any_row, writing
 
 _table: Table = FollowUpRow.__table__  # type: ignore[assignment]
 _declines: Table = DeclineRow.__table__  # type: ignore[assignment]
@@ -255,10 +255,12 @@ async def emit_due(engine: AsyncEngine, *, now: datetime, batch: int = 200) -> i
     """
     now = now.astimezone(UTC)
     c = _table.c
+    if not await any_row(engine, select(c.id).where(DUE_QUEUE, c.due_at <= now)):
+        return 0
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_table)
-            .where(queue_condition(DUE_PENDING), c.due_at <= now)
+            .where(DUE_QUEUE, c.due_at <= now)
             .order_by(c.due_at)
             .limit(batch)
             .with_for_update(skip_locked=True)

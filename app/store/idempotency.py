@@ -8,7 +8,7 @@ so a replay finds either nothing or everything, including after a commit whose o
 client never learnt.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -159,12 +159,14 @@ def completion() -> Update:
     )
 
 
-async def erase_responses(connection: AsyncConnection, *, tenant_id: str, location: str) -> None:
-    """Forget the stored responses that announced an erased decline, keeping only the fact
-    that their keys were used, so that a replay cannot create the decline again."""
+async def erase_responses(
+    connection: AsyncConnection, *, tenant_id: str, locations: Sequence[str]
+) -> None:
+    """Forget the stored responses that announced what was erased at these locations, keeping
+    only the fact that their keys were used, so that a replay cannot create it again."""
     await connection.execute(
         update(_table)
-        .where(_table.c.tenant_id == tenant_id, _table.c.location == location)
+        .where(_table.c.tenant_id == tenant_id, _table.c.location.in_(locations))
         .values(fingerprint=ERASED, body=None, location=None, status=404)
     )
 

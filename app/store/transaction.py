@@ -10,7 +10,9 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -22,6 +24,16 @@ _sqlite_writers: "weakref.WeakKeyDictionary[Engine, asyncio.Lock]" = weakref.Wea
 def sqlite_write_lock(engine: AsyncEngine) -> asyncio.Lock:
     """The lock every in-process writer of this SQLite database queues on."""
     return _sqlite_writers.setdefault(engine.sync_engine, asyncio.Lock())
+
+
+async def any_row(engine: AsyncEngine, statement: Select[Any]) -> bool:
+    """Whether `statement` finds a row, read without the write lock: for the worker's passes,
+    which look whether there is anything to do before they write. On SQLite the lock they
+    would take is the one every request's write queues on, and it is held across each of the
+    transaction's hops to the driver's thread, each waiting for the event loop: a pass with
+    nothing to do held closeouts up by a hundred milliseconds at a time."""
+    async with engine.connect() as connection:
+        return (await connection.execute(statement.limit(1))).first() is not None
 
 
 @asynccontextmanager

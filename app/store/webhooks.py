@@ -29,18 +29,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.models import (
-    DUE_PENDING,
-    NOT_FANNED_OUT,
+    DUE_QUEUE,
+    FAN_OUT_QUEUE,
     DeliveryAttempt,
     DeliveryRow,
     EventRow,
     FollowUpRow,
     WebhookEndpoint,
-    queue_condition,
 )
 from app.store import pages, payloads
 from app.store.times import maybe_utc, utc
-from app.store.transaction import writing
+from app.store.transaction import any_row, writing
 
 ENDPOINT_PREFIX = "we_"
 SECRET_PREFIX = "whsec_"
@@ -301,10 +300,12 @@ async def subscribed(connection: AsyncConnection, tenant_id: str, event_type: st
 async def fan_out(engine: AsyncEngine, *, now: datetime, batch: int = 500) -> int:
     """Queue a delivery of each new event to every endpoint subscribed to it; how many events
     were handled."""
+    if not await any_row(engine, select(_events.c.id).where(FAN_OUT_QUEUE)):
+        return 0
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_events.c.id, _events.c.tenant_id, _events.c.type)
-            .where(queue_condition(NOT_FANNED_OUT))
+            .where(FAN_OUT_QUEUE)
             .order_by(_events.c.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
@@ -375,8 +376,8 @@ async def work_waiting(engine: AsyncEngine, *, now: datetime) -> bool:
     f = _follow_ups.c
     statement = select(
         or_(
-            select(f.id).where(queue_condition(DUE_PENDING), f.due_at <= now).exists(),
-            select(_events.c.id).where(queue_condition(NOT_FANNED_OUT)).exists(),
+            select(f.id).where(DUE_QUEUE, f.due_at <= now).exists(),
+            select(_events.c.id).where(FAN_OUT_QUEUE).exists(),
             exists().where(_claimable(now)),
         )
     )
@@ -397,6 +398,8 @@ async def claim(
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+    if not await any_row(engine, select(e.id).where(e.enabled.is_(True), free, due)):
+        return []
     async with writing(engine) as connection:
         rows = (
             await connection.execute(

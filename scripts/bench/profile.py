@@ -1,4 +1,6 @@
-"""`python -m scripts.bench.profile`: where a live server spends its time on POST /v1/declines.
+"""`python -m scripts.bench.profile`: where a live server spends its time on POST /v1/declines
+(or, with `--target`, on batches of 100 or closeouts of 20, the bodies of the bench's `bulk`
+part).
 
 Starts the service like the benchmark does, drives the write path at 64 connections from a
 separate process, samples the server with py-spy meanwhile and prints the functions with the
@@ -13,13 +15,20 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts.bench import bodies, databases, server
 from scripts.bench.load import Call, LoadSpec
 from scripts.bench.scenarios import run_load
 
+TARGETS: dict[str, tuple[str, Callable[[], list[str]]]] = {
+    "write": ("/v1/declines", lambda: bodies.decline_bodies(256)),
+    "batch": ("/v1/declines/batch", lambda: bodies.batch_bodies(4, 100)),
+    "closeout": ("/v1/closeouts", lambda: bodies.closeout_bodies(8, 20)),
+}
 # Leaves that mean "waiting for work": the thread pool's idle workers, not costs.
 IDLE = ("Condition.wait (threading.py)", "Queue.get (queue.py)", "wait (threading.py)")
 FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
@@ -70,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--app", default="app.main:app")
+    parser.add_argument("--target", choices=sorted(TARGETS), default="write")
     parser.add_argument("--output", type=Path, help="also keep the raw collapsed stacks here")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(server.BIN / "py-spy")
@@ -81,20 +91,22 @@ def main(argv: list[str] | None = None) -> int:
         with databases.database(args.database, workdir) as url:
             key = server.create_key(url, "bench")
             with server.running(args.app, server.service_env(url), workdir / "app.log") as app:
-                calls = [
-                    Call("POST", "/v1/declines", body, {"Authorization": f"Bearer {key}"})
-                    for body in bodies.decline_bodies(256)
-                ]
+                path, make = TARGETS[args.target]
+                auth = {"Authorization": f"Bearer {key}"}
+                calls = [Call("POST", path, body, auth) for body in make()]
                 spec = LoadSpec(
                     host=server.HOST,
                     port=app.port,
                     calls=calls,
                     concurrency=args.concurrency,
-                    warmup_seconds=2.0,
+                    warmup_seconds=4.0,
                     duration_seconds=args.seconds + 4.0,
                 )
                 load = threading.Thread(target=run_load, args=(spec, workdir))
                 load.start()
+                # Sampled after the warm-up, as the benchmark measures: the first requests of
+                # each shape build its skeletons, a cost paid once.
+                time.sleep(spec.warmup_seconds)
                 raw = workdir / "profile.txt"
                 subprocess.run(
                     [

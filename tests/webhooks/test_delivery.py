@@ -2,7 +2,6 @@
 standardwebhooks library; time moved by the test's clock, never slept through."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -10,44 +9,23 @@ from httpx import AsyncClient
 from sqlalchemy import text
 
 from app.config import Settings
-from app.worker import Worker
 from scripts.bench.receiver import receiving
 from tests.conftest import decline_request
-from tests.webhooks.conftest import MovableClock
+from tests.webhooks.conftest import MovableClock, drain, new_endpoint, worker_of
 
 pytestmark = pytest.mark.anyio
-
-
-async def _endpoint(client: AsyncClient, url: str, events: list[str] | None = None) -> Any:
-    response = await client.post(
-        "/v1/webhook-endpoints", json={"url": url, "events": events or ["*"]}
-    )
-    assert response.status_code == 201, response.text
-    created = response.json()
-    assert created["secret"].startswith("whsec_")
-    return created
-
-
-async def _drain(worker: Worker, passes: int = 5) -> None:
-    for _ in range(passes):
-        if not await worker.run_once():
-            return
-
-
-def _worker(app: FastAPI, settings: Settings, clock: MovableClock) -> Worker:
-    return Worker(app.state.engine, settings, clock=clock)
 
 
 async def test_a_stored_decline_arrives_signed_and_its_erasure_too(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
     async with receiving() as receiver:
-        endpoint = await _endpoint(client, receiver.url)
+        endpoint = await new_endpoint(client, receiver.url)
         receiver.secrets.append(endpoint["secret"])
         created = await client.post("/v1/declines", json=decline_request())
         assert created.status_code == 201
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         (delivery,) = await receiver.wait_for(1)
         assert delivery.verified
         event = delivery.event
@@ -57,7 +35,7 @@ async def test_a_stored_decline_arrives_signed_and_its_erasure_too(
         assert (await client.get(f"/v1/events/{event['id']}")).json() == event
 
         assert (await client.delete(f"/v1/declines/{created.json()['id']}")).status_code == 204
-        await _drain(worker)
+        await drain(worker)
         deleted = (await receiver.wait_for(2))[1]
         assert deleted.verified
         assert deleted.event["type"] == "decline.deleted"
@@ -75,21 +53,21 @@ async def test_a_failing_receiver_is_retried_on_the_contract_schedule(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
     async with receiving(answer=lambda _n: (500, {}, 0.0)) as receiver:
-        endpoint = await _endpoint(client, receiver.url)
+        endpoint = await new_endpoint(client, receiver.url)
         await client.post("/v1/declines", json=decline_request(channels=["email"]))
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         assert len(receiver.received) == 1
         waits = [5, 300, 1800, 7200, 18000, 36000, 36000]
         for attempt, wait in enumerate(waits, start=2):
             movable.advance(seconds=wait - 1)
-            await _drain(worker)
+            await drain(worker)
             assert len(receiver.received) == attempt - 1, f"attempt {attempt} came early"
             movable.advance(seconds=1)
-            await _drain(worker)
+            await drain(worker)
             assert len(receiver.received) == attempt, f"attempt {attempt} did not come"
         movable.advance(days=3)
-        await _drain(worker)
+        await drain(worker)
         assert len(receiver.received) == 8  # every retry spent: no more
         ids = {delivery.headers["webhook-id"] for delivery in receiver.received}
         assert len(ids) == 1  # the same webhook-id on every retry
@@ -113,10 +91,10 @@ async def test_redirects_are_failures_and_410_disables(
     error: str | None,
 ) -> None:
     async with receiving(answer=lambda _n: answer) as receiver:
-        endpoint = await _endpoint(client, receiver.url)
+        endpoint = await new_endpoint(client, receiver.url)
         await client.post("/v1/declines", json=decline_request(channels=["email"]))
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         assert len(receiver.received) == 1
         state = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}")).json()
         attempts = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")).json()
@@ -129,7 +107,7 @@ async def test_redirects_are_failures_and_410_disables(
             assert state["enabled"] is True
             assert error in attempt["error"]
         movable.advance(seconds=5)
-        await _drain(worker)
+        await drain(worker)
         assert len(receiver.received) == (1 if answer[0] == 410 else 2)
         await worker.close()
 
@@ -139,21 +117,21 @@ async def test_a_receiver_that_is_down_then_fails_for_five_days_is_disabled(
 ) -> None:
     async with receiving() as receiver:
         closed_url = receiver.url
-    endpoint = await _endpoint(client, closed_url)  # nothing listens there any more
+    endpoint = await new_endpoint(client, closed_url)  # nothing listens there any more
     await client.post("/v1/declines", json=decline_request(channels=["email"]))
-    worker = _worker(app, settings, movable)
-    await _drain(worker)
+    worker = worker_of(app, settings, movable)
+    await drain(worker)
     attempts = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")).json()
     (attempt,) = attempts["items"]
     assert attempt["response_status"] is None
     assert attempt["error"]
     movable.advance(days=4, hours=23)
     await client.post("/v1/events/" + attempt["event_id"] + "/redeliver")
-    await _drain(worker)
+    await drain(worker)
     state = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}")).json()
     assert state["enabled"] is True
     movable.advance(hours=1)
-    await _drain(worker)
+    await drain(worker)
     state = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}")).json()
     assert state["enabled"] is False
     assert "5 days" in state["disabled_reason"]
@@ -165,16 +143,16 @@ async def test_a_slow_receiver_times_out_after_15_seconds(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
     async with receiving(answer=lambda n: (200, {}, 16.0 if n == 1 else 0.0)) as receiver:
-        endpoint = await _endpoint(client, receiver.url)
+        endpoint = await new_endpoint(client, receiver.url)
         await client.post("/v1/declines", json=decline_request(channels=["email"]))
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         attempts = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")).json()
         (attempt,) = attempts["items"]
         assert "15 s" in attempt["error"]
         assert 15_000 <= attempt["duration_ms"] < 16_000
         movable.advance(seconds=5)
-        await _drain(worker)
+        await drain(worker)
         latest = (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")).json()
         assert latest["items"][0]["response_status"] == 200
         await worker.close()
@@ -184,15 +162,15 @@ async def test_a_rotated_secret_and_the_old_one_both_sign_for_24_hours(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
     async with receiving() as receiver:
-        endpoint = await _endpoint(client, receiver.url)
+        endpoint = await new_endpoint(client, receiver.url)
         rotated = await client.post(f"/v1/webhook-endpoints/{endpoint['id']}/rotate-secret")
         assert rotated.status_code == 200
         new_secret = rotated.json()["secret"]
         assert new_secret != endpoint["secret"]
         assert "secret" not in (await client.get(f"/v1/webhook-endpoints/{endpoint['id']}")).json()
         await client.post("/v1/declines", json=decline_request(channels=["email"]))
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         (delivery,) = await receiver.wait_for(1)
         assert receiver.verified_by(endpoint["secret"], delivery)
         assert receiver.verified_by(new_secret, delivery)
@@ -204,7 +182,7 @@ async def test_a_follow_up_rescheduled_to_now_comes_due_once(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
     async with receiving() as receiver:
-        endpoint = await _endpoint(client, receiver.url, ["follow_up.due"])
+        endpoint = await new_endpoint(client, receiver.url, ["follow_up.due"])
         receiver.secrets.append(endpoint["secret"])
         created = (await client.post("/v1/declines", json=decline_request())).json()
         follow_up = created["messages"]["follow_ups"][0]
@@ -214,8 +192,8 @@ async def test_a_follow_up_rescheduled_to_now_comes_due_once(
         )
         assert changed.status_code == 200
         movable.now = now + timedelta(seconds=1)
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         (delivery,) = await receiver.wait_for(1)
         assert delivery.verified
         assert delivery.event["type"] == "follow_up.due"
@@ -223,13 +201,13 @@ async def test_a_follow_up_rescheduled_to_now_comes_due_once(
         assert delivery.event["data"]["decline_id"] == created["id"]
         assert delivery.event["data"]["status"] == "due"
         movable.advance(minutes=5)
-        await _drain(worker)
+        await drain(worker)
         assert len(receiver.received) == 1  # once
         await client.patch(
             f"/v1/follow-ups/{follow_up['id']}", json={"due_at": movable.now.isoformat()}
         )
         movable.advance(seconds=1)
-        await _drain(worker)
+        await drain(worker)
         assert len(await receiver.wait_for(2)) == 2  # and again once rescheduled
         await worker.close()
 
@@ -238,10 +216,10 @@ async def test_events_of_another_type_are_not_sent(
     app: FastAPI, client: AsyncClient, settings: Settings, movable: MovableClock
 ) -> None:
     async with receiving() as receiver:
-        await _endpoint(client, receiver.url, ["decline.deleted"])
+        await new_endpoint(client, receiver.url, ["decline.deleted"])
         await client.post("/v1/declines", json=decline_request(channels=["email"]))
-        worker = _worker(app, settings, movable)
-        await _drain(worker)
+        worker = worker_of(app, settings, movable)
+        await drain(worker)
         assert receiver.received == []
         await worker.close()
 
