@@ -398,7 +398,7 @@ async def claim(
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    if not await any_row(engine, select(e.id).where(e.enabled.is_(True), free, due)):
+    if not await any_row(engine, select(e.id).where(_claimable(now))):
         return []
     async with writing(engine) as connection:
         rows = (

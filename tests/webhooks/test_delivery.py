@@ -229,18 +229,18 @@ async def test_events_older_than_30_days_go_with_their_deliveries(
 ) -> None:
     app.state.clock = movable  # the service's time is the worker's
     async with receiving() as receiver:
-        endpoint = await _endpoint(client, receiver.url, ["decline.created"])
-        worker = _worker(app, settings, movable)
+        endpoint = await new_endpoint(client, receiver.url, ["decline.created"])
+        worker = worker_of(app, settings, movable)
         old = (await client.post("/v1/declines", json=decline_request())).json()
-        await _drain(worker)
+        await drain(worker)
         movable.advance(days=29)
         new = (await client.post("/v1/declines", json=decline_request())).json()
-        await _drain(worker)
+        await drain(worker)
         old_event, new_event = (delivery.event["id"] for delivery in await receiver.wait_for(2))
         movable.advance(days=1, minutes=1)
         # Past the 30 days it is no longer listed, but still stored until the worker prunes.
         assert (await client.get(f"/v1/events/{old_event}")).status_code == 200
-        await _drain(worker)
+        await drain(worker)
         await worker.close()
 
     assert (await client.get(f"/v1/events/{old_event}")).status_code == 404
