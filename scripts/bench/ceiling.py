@@ -47,7 +47,7 @@ async def _postgresql(url: str, pool_size: int) -> tuple[Insert, Callable[[], An
     statement = f"INSERT INTO declines ({', '.join(columns)}) VALUES ({placeholders})"
 
     async def insert(values: dict[str, Any]) -> None:
-        await pool.execute(statement, *(values[column] for column in columns))
+        await pool.execute(statement, *(_row(values, columns)))
 
     return insert, pool.close
 
@@ -64,8 +64,16 @@ def _sqlite_prepare(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA foreign_keys=ON")
 
 
-def _sqlite_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {**values, "created_at": values["created_at"].strftime(SQLITE_TIME)}
+def _row(values: dict[str, Any], columns: list[str]) -> list[Any]:
+    """The values in the table's column order. A column the ceiling does not write (a decline
+    outside any closeout has no closeout_id) is NULL; one that may not be NULL fails the insert,
+    and the bench stops on the ceiling's first non-201."""
+    return [values.get(column) for column in columns]
+
+
+def _sqlite_values(values: dict[str, Any], columns: list[str]) -> dict[str, Any]:
+    row = dict(zip(columns, _row(values, columns), strict=True))
+    return {**row, "created_at": values["created_at"].strftime(SQLITE_TIME)}
 
 
 async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
@@ -82,7 +90,7 @@ async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
     async def insert(values: dict[str, Any]) -> None:
         connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.execute(statement, _sqlite_values(values))
+            connection.execute(statement, _sqlite_values(values, columns))
         except BaseException:
             connection.execute("ROLLBACK")
             raise
@@ -108,7 +116,7 @@ async def _aiosqlite(path: str) -> tuple[Insert, Callable[[], Any]]:
     )
 
     async def insert(values: dict[str, Any]) -> None:
-        await connection.execute(statement, _sqlite_values(values))
+        await connection.execute(statement, _sqlite_values(values, columns))
         await connection.commit()
 
     return insert, connection.close

@@ -164,8 +164,14 @@ def measure_write(
                     duration_seconds=config.duration_seconds,
                 )
                 result = run_load(spec, folder)
-                results.append(result)
                 name = "app" if target is app else "ceiling"
+                if set(result.statuses) != {"201"}:
+                    # A side that fails its requests is fast at failing: its rate means nothing.
+                    raise RuntimeError(
+                        f"{kind} write round {number + 1}: the {name} answered "
+                        f"{result.statuses}; see {folder}/{kind}-{name}.log"
+                    )
+                results.append(result)
                 say(
                     f"  {kind} write round {number + 1} {name}: {result.throughput:.0f}/s "
                     f"p50 {result.p50_ms:.0f} ms p99 {result.p99_ms:.0f} ms {result.statuses}"
