@@ -225,6 +225,7 @@ async def erase(
         connection,
         tenant_id=tenant_id,
         locations=[location_of(decline_id) for decline_id in decline_ids],
+        decline_ids=decline_ids,
     )
     for decline_id in decline_ids:
         await events.record(

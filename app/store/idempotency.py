@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import Table, Update, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -160,13 +171,24 @@ def completion() -> Update:
 
 
 async def erase_responses(
-    connection: AsyncConnection, *, tenant_id: str, locations: Sequence[str]
+    connection: AsyncConnection,
+    *,
+    tenant_id: str,
+    locations: Sequence[str],
+    decline_ids: Sequence[str] = (),
 ) -> None:
-    """Forget the stored responses that announced what was erased at these locations, keeping
-    only the fact that their keys were used, so that a replay cannot create it again."""
+    """Forget the stored responses that announced what was erased, keeping only the fact that
+    their keys were used, so that a replay cannot create it again: a single create's by its
+    location, and a batch's or a closeout's (which hold many declines) by the ids in its body."""
+    c = _table.c
+    announced: ColumnElement[bool] = c.location.in_(locations)
+    if decline_ids:
+        holds_many = or_(c.location.is_(None), c.location.startswith("/v1/closeouts/"))
+        mentions = or_(*[c.body.contains(one, autoescape=True) for one in decline_ids])
+        announced = or_(announced, and_(holds_many, c.body.is_not(None), mentions))
     await connection.execute(
         update(_table)
-        .where(_table.c.tenant_id == tenant_id, _table.c.location.in_(locations))
+        .where(c.tenant_id == tenant_id, announced)
         .values(fingerprint=ERASED, body=None, location=None, status=404)
     )
 

@@ -131,3 +131,19 @@ async def test_tenants_never_see_each_others_batches(
     for decline in created["items"]:
         assert (await other_client.get(f"/v1/declines/{decline['id']}")).status_code == 404
     assert (await other_client.get("/v1/declines")).json()["items"] == []
+
+
+async def test_erasing_a_batched_decline_erases_the_stored_batch_response_too(
+    client: AsyncClient,
+) -> None:
+    headers = {"Idempotency-Key": "batch-erased"}
+    body = {"items": [decline_request(company="Forgettable Ltd"), decline_request()]}
+    first = await client.post("/v1/declines/batch", json=body, headers=headers)
+    erased = first.json()["items"][0]["id"]
+    assert (await client.delete(f"/v1/declines/{erased}")).status_code == 204
+
+    again = await client.post("/v1/declines/batch", json=body, headers=headers)
+    # The candidate's right to erasure: no stored copy of the decline may come back.
+    assert "Forgettable" not in again.text
+    assert erased not in again.text
+    assert again.status_code == 404

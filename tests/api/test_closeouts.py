@@ -162,3 +162,14 @@ async def test_an_idempotent_closeout_is_replayed(client: AsyncClient, app: Fast
     assert again.headers["idempotent-replayed"] == "true"
     assert await count_rows(app) == 4
     assert await count_closeouts(app) == 1
+
+
+async def test_erasing_one_closeout_decline_erases_the_stored_closeout_response_too(
+    client: AsyncClient,
+) -> None:
+    headers = {"Idempotency-Key": "closeout-erased"}
+    first = (await client.post("/v1/closeouts", json=closeout(), headers=headers)).json()
+    erased = first["declines"][0]["id"]
+    assert (await client.delete(f"/v1/declines/{erased}")).status_code == 204
+    again = await client.post("/v1/closeouts", json=closeout(), headers=headers)
+    assert erased not in again.text  # no stored copy of the erased decline comes back
