@@ -19,6 +19,8 @@ from markupsafe import escape
 
 from app.compose.environment import MARK, STOP_MARK
 from app.compose.reading import (
+    COURTESY_TITLES,
+    ROLE_NOUNS,
     a_role,
     apologises,
     as_sentence,
@@ -52,12 +54,7 @@ IMMINENT = timedelta(hours=24)
 SHORT_NOTICE = timedelta(hours=48)
 _WEEK = timedelta(days=6)
 
-# Courtesy titles: "Dr Jordan Lee" is addressed as "Dr Lee", never as "Dr".
-_TITLES = frozenset(
-    {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.", "prof", "prof.", "sir"}
-)
-# Titles such as "Head of Data role" already say what they are, so no noun is added after them.
-_ROLE_NOUNS = (" role", " position", " job", " opening", " internship")
+_ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
 
 
 class _Text:
@@ -220,7 +217,7 @@ def first_word(name: str) -> str:
 def spoken_name(name: str) -> str:
     """A name as its owner says it on the phone: without a courtesy title in front."""
     first, _, rest = name.partition(" ")
-    return rest if rest and first.lower() in _TITLES else name
+    return rest if rest and first.lower() in COURTESY_TITLES else name
 
 
 def addressed_as(name: str) -> str:
@@ -230,7 +227,7 @@ def addressed_as(name: str) -> str:
         people = name.replace(" & ", " and ").split(" and ")
         return " and ".join(addressed_as(person) for person in people if person)
     words = name.split(" ")
-    if len(words) > 1 and words[0].lower() in _TITLES:
+    if len(words) > 1 and words[0].lower() in COURTESY_TITLES:
         return f"{words[0]} {words[-1]}"
     return words[0]
 
@@ -357,7 +354,7 @@ def facts_from(
         referral is not None and referral.timing is ReferralTiming.later,
         relationship.keep_in_touch,
         relationship.linkedin_connected,
-        request.role.lower().endswith(_ROLE_NOUNS),
+        request.role.lower().endswith(_ROLE_ENDINGS),
         theirs,
         common_as(common) if common else None,
         news is not None and news_is_a_clause(news),

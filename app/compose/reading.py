@@ -345,11 +345,14 @@ def is_a_group(name: str) -> bool:
     return any(word.lower().strip(".,") in _GROUPS for word in name.split(" "))
 
 
-# Courtesy titles that make "Hi …" the wrong register: "Dear Herr Müller", never "Hi Herr Müller".
-HONORIFICS = _words(
-    "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor sir dame lord lady herr frau"
-    " monsieur madame mme mme. señor señora sr sr. sra sra. signor signora dott. ing. judge rev"
-    " rev. father"
+# Courtesy titles in front of a name: "Dr Jordan Lee" is addressed as "Dr Lee", never as "Dr",
+# and says "Jordan Lee" of themselves on the phone.
+COURTESY_TITLES = _words("dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir")
+# What makes "Hi …" the wrong register: those, and titles people are addressed by but that are
+# too rare to strip from a name ("Dear Herr Müller", never "Hi Herr Müller").
+HONORIFICS = COURTESY_TITLES | _words(
+    "professor dame lord lady herr frau monsieur madame mme mme. señor señora sr sr. sra sra."
+    " signor signora dott. ing. judge rev rev. father"
 )
 
 
@@ -359,7 +362,9 @@ def is_formal_address(address_as: str) -> bool:
 
 # --- The better-fit role --------------------------------------------------------------------
 
-_ROLE_WORDS = _words("role roles position positions job jobs opening post internship")
+# What a job title may already end with, so no "role" is added after it ("Head of Data role").
+ROLE_NOUNS = ("role", "position", "job", "opening", "internship")
+_ROLE_WORDS = frozenset(ROLE_NOUNS) | _words("roles positions jobs post")
 # Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
 _ROLE_BREAKS = _words("at on in with for within across where")
 
