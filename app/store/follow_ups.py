@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import Select, Table, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, Table, and_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -247,6 +247,12 @@ async def stored_request(
     return document["request"], row.position, row.kind  # type: ignore[attr-defined]
 
 
+def come_due(now: datetime) -> ColumnElement[bool]:
+    """The follow-ups to emit as due at `now`, read through the due queue's partial index (the
+    worker's pass and its look for work ask the same question)."""
+    return and_(DUE_QUEUE, _table.c.due_at <= now)
+
+
 async def emit_due(engine: AsyncEngine, *, now: datetime, batch: int = 200) -> int:
     """Record follow_up.due for each follow-up whose time has come; how many.
 
@@ -255,12 +261,12 @@ async def emit_due(engine: AsyncEngine, *, now: datetime, batch: int = 200) -> i
     """
     now = now.astimezone(UTC)
     c = _table.c
-    if not await any_row(engine, select(c.id).where(DUE_QUEUE, c.due_at <= now)):
+    if not await any_row(engine, select(c.id).where(come_due(now))):
         return 0
     async with writing(engine) as connection:
         picked = await connection.execute(
             select(_table)
-            .where(DUE_QUEUE, c.due_at <= now)
+            .where(come_due(now))
             .order_by(c.due_at)
             .limit(batch)
             .with_for_update(skip_locked=True)

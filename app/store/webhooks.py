@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import ids
 from app.models import (
-    DUE_QUEUE,
     FAN_OUT_QUEUE,
     DeliveryAttempt,
     DeliveryRow,
@@ -37,7 +36,7 @@ from app.models import (
     FollowUpRow,
     WebhookEndpoint,
 )
-from app.store import pages, payloads
+from app.store import follow_ups, pages, payloads
 from app.store.times import maybe_utc, utc
 from app.store.transaction import any_row, writing
 
@@ -373,10 +372,9 @@ async def work_waiting(engine: AsyncEngine, *, now: datetime) -> bool:
     """Whether a pass would find anything to do: a follow-up come due, an event not yet
     queued, or a delivery due to an endpoint no one holds. One read, on the partial indexes
     the pass itself uses, so an idle worker can ask often without taking a writer's turn."""
-    f = _follow_ups.c
     statement = select(
         or_(
-            select(f.id).where(DUE_QUEUE, f.due_at <= now).exists(),
+            select(_follow_ups.c.id).where(follow_ups.come_due(now)).exists(),
             select(_events.c.id).where(FAN_OUT_QUEUE).exists(),
             exists().where(_claimable(now)),
         )
