@@ -19,9 +19,10 @@ from app.api.bulk_solver import common_request
 from app.api.deps import ClockDep, EngineDep, get_clock, require_json
 from app.api.filters import LogFiltersDep
 from app.api.presolve import presolved
+from app.api.responses import cursor_checked, json_response, paged
 from app.compose.decline import compose
 from app.compose.environment import template_version
-from app.errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidInput, NotFound
+from app.errors import IdempotencyKeyInUse, IdempotencyKeyReused, NotFound
 from app.new_declines import new_decline
 from app.schemas import (
     Decline,
@@ -58,10 +59,6 @@ WRITE_ERRORS: examples.Responses = {
     **examples.BODY_ERRORS,
     **examples.VALIDATION,
 }
-
-
-def _json(document: str, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(document, status_code, headers, media_type="application/json")
 
 
 async def _common_create(request: Request) -> dict[str, Any] | None:
@@ -119,7 +116,9 @@ async def create_decline(
         decline = new_decline(body, now=now, tenant_id=principal.tenant_id)
         if not await repository.add(request.app.state.driver, decline, key_id=principal.key_id):
             raise revoked(request, principal)
-        return _json(decline.document, 201, {"Location": repository.location_of(decline.id)})
+        return json_response(
+            decline.document, 201, {"Location": repository.location_of(decline.id)}
+        )
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     try:
         async with idempotency.keyed(
@@ -150,7 +149,7 @@ async def _create_once(
         headers = {"Idempotent-Replayed": "true"}
         if claim.location:
             headers["Location"] = claim.location
-        return _json(claim.body or "", claim.status or 201, headers)
+        return json_response(claim.body or "", claim.status or 201, headers)
     if claim.state is idempotency.State.erased:
         raise NotFound(
             "The decline this Idempotency-Key created has been erased; "
@@ -172,7 +171,7 @@ async def _create_once(
     )
     if not stored:
         raise revoked(request, principal)
-    return _json(decline.document, 201, {"Location": location})
+    return json_response(decline.document, 201, {"Location": location})
 
 
 @router.post(
@@ -216,25 +215,13 @@ async def list_declines(
 ) -> Response:
     """The log of stored declines, newest first."""
     if cursor is not None:
-        try:
+        with cursor_checked():
             repository.decode_cursor(cursor)
-        except repository.InvalidCursor:
-            raise InvalidInput(
-                "Invalid cursor: use the next_cursor value of a previous page",
-                loc=["query", "cursor"],
-            ) from None
     page = await repository.page(engine, replace(filters, limit=limit, cursor=cursor))
-    next_json = "null"
-    headers: dict[str, str] = {}
-    if page.next_cursor:
-        next_json = f'"{page.next_cursor}"'
-        next_url = request.url.include_query_params(cursor=page.next_cursor)
-        headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     # Stored documents are already JSON: the page is assembled, not re-serialised.
     now = clock()
     documents = [follow_through.as_of(document, now) for document in page.documents]
-    body = '{"items":[' + ",".join(documents) + '],"next_cursor":' + next_json + "}"
-    return _json(body, headers=headers)
+    return paged(request, documents, page.next_cursor)
 
 
 @router.get(
@@ -250,7 +237,7 @@ async def get_decline(
     document = await repository.get(engine, tenant_id=principal.tenant_id, decline_id=decline_id)
     if document is None:
         raise NotFound("No decline has this id.")
-    return _json(follow_through.as_of(document, clock()))
+    return json_response(follow_through.as_of(document, clock()))
 
 
 @router.delete(

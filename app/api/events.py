@@ -7,11 +7,10 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api import examples
 from app.api.auth import AuthenticatedRoute, PrincipalDep
 from app.api.deps import ClockDep, EngineDep
-from app.api.responses import json_response, paged
-from app.errors import InvalidInput, NotFound
+from app.api.responses import cursor_checked, json_response, paged
+from app.errors import NotFound
 from app.schemas_events import Event, EventPage, EventType, Redelivery
 from app.store import events as repository
-from app.store.pages import InvalidCursor
 
 router = APIRouter(
     prefix="/v1/events",
@@ -42,7 +41,7 @@ async def list_events(
     cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
     """The tenant's events of the last 30 days, newest first."""
-    try:
+    with cursor_checked():
         page = await repository.page(
             engine,
             tenant_id=principal.tenant_id,
@@ -51,10 +50,6 @@ async def list_events(
             limit=limit,
             cursor=cursor,
         )
-    except InvalidCursor:
-        raise InvalidInput(
-            "Invalid cursor: use the next_cursor value of a previous page", loc=["query", "cursor"]
-        ) from None
     return paged(request, page.bodies, page.next_cursor)
 
 

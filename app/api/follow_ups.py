@@ -7,13 +7,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.api import examples
 from app.api.auth import AuthenticatedRoute, PrincipalDep
 from app.api.deps import ClockDep, EngineDep, require_json
-from app.api.responses import json_response, paged
+from app.api.responses import cursor_checked, json_response, paged
 from app.compose.decline import compose_fields
 from app.errors import Conflict, InvalidInput, NotFound
 from app.schemas import DeclineRequest, FollowUpKind, FollowUpStatus
 from app.schemas_events import FollowUpChange, FollowUpPage, FollowUpRefresh, StoredFollowUp
 from app.store import follow_ups as repository
-from app.store.pages import InvalidCursor
 from app.text import Rfc3339
 
 router = APIRouter(
@@ -51,13 +50,8 @@ async def list_follow_ups(
 ) -> Response:
     """The tenant's follow-ups, soonest due first."""
     if cursor is not None:
-        try:
+        with cursor_checked():
             repository.decode_cursor(cursor)
-        except InvalidCursor:
-            raise InvalidInput(
-                "Invalid cursor: use the next_cursor value of a previous page",
-                loc=["query", "cursor"],
-            ) from None
     page = await repository.page(
         engine,
         repository.Query(

@@ -1,6 +1,12 @@
 """JSON responses assembled from stored JSON text, and the Link header of a paged list."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from fastapi import Request, Response
+
+from app.errors import InvalidInput
+from app.store.pages import InvalidCursor
 
 
 def json_response(
@@ -19,3 +25,15 @@ def paged(request: Request, items: list[str], next_cursor: str | None) -> Respon
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     body = '{"items":[' + ",".join(items) + '],"next_cursor":' + next_json + "}"
     return json_response(body, headers=headers)
+
+
+@contextmanager
+def cursor_checked() -> Iterator[None]:
+    """A cursor that is not one of ours, met while reading a page, is the same 422 on every
+    list."""
+    try:
+        yield
+    except InvalidCursor:
+        raise InvalidInput(
+            "Invalid cursor: use the next_cursor value of a previous page", loc=["query", "cursor"]
+        ) from None

@@ -9,7 +9,7 @@ from app import ssrf
 from app.api import examples
 from app.api.auth import AuthenticatedRoute, PrincipalDep
 from app.api.deps import ClockDep, EngineDep, require_json
-from app.api.responses import json_response
+from app.api.responses import cursor_checked, json_response
 from app.config import Settings
 from app.errors import InvalidInput, NotFound
 from app.schemas_events import (
@@ -22,7 +22,6 @@ from app.schemas_events import (
     EndpointWithSecret,
 )
 from app.store import webhooks as repository
-from app.store.pages import InvalidCursor
 
 router = APIRouter(
     prefix="/v1/webhook-endpoints",
@@ -203,7 +202,7 @@ async def list_deliveries(
     cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor")] = None,
 ) -> Response:
     """Every attempt to deliver to this endpoint, newest first."""
-    try:
+    with cursor_checked():
         found = await repository.attempts(
             engine,
             tenant_id=principal.tenant_id,
@@ -211,10 +210,6 @@ async def list_deliveries(
             limit=limit,
             cursor=cursor,
         )
-    except InvalidCursor:
-        raise InvalidInput(
-            "Invalid cursor: use the next_cursor value of a previous page", loc=["query", "cursor"]
-        ) from None
     if found is None:
         raise NotFound(NOT_FOUND)
     page = AttemptPage(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app import ids
 from app.follow_through import NewFollowUp
 from app.models import DeclineRow, DeliveryAttempt, DeliveryRow, EventRow, FollowUpRow
-from app.store import events, idempotency
+from app.store import events, idempotency, pages
 from app.store.driver import Driver, write_decline
 from app.store.transaction import writing
 
@@ -29,10 +29,6 @@ _events: Table = EventRow.__table__  # type: ignore[assignment]
 _deliveries: Table = DeliveryRow.__table__  # type: ignore[assignment]
 _attempts: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
 _CURSOR_PREFIX = "c1:"
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +75,10 @@ def decode_cursor(cursor: str) -> str:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise InvalidCursor(cursor) from error
+        raise pages.InvalidCursor(cursor) from error
     last_id = raw.removeprefix(_CURSOR_PREFIX)
     if not raw.startswith(_CURSOR_PREFIX) or not ids.is_well_formed(last_id):
-        raise InvalidCursor(cursor)
+        raise pages.InvalidCursor(cursor)
     return last_id
 
 
