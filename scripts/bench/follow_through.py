@@ -86,7 +86,7 @@ def measure_outbox(kind: str, config: BenchConfig, folder: Path, say: Progress) 
                     warmup_seconds=config.warmup_seconds,
                     duration_seconds=config.duration_seconds,
                 )
-                result = run_load(spec, folder)
+                result = run_load(spec, folder, expect="201")
                 results[side].append(result)
                 say(
                     f"  {kind} outbox round {number + 1} {side}: {result.throughput:.0f}/s "
@@ -146,7 +146,7 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
                 total_requests=total,
                 rate=rate,
             )
-            posted = await asyncio.to_thread(run_load, spec, folder)
+            posted = await asyncio.to_thread(run_load, spec, folder, expect="201")
             created = posted.statuses.get("201", 0)
             with contextlib.suppress(TimeoutError):
                 await receiver.wait_until(lambda: len(receiver.received) >= created, 60)
@@ -347,7 +347,7 @@ def measure_due_list(kind: str, config: BenchConfig, folder: Path, say: Progress
                     warmup_seconds=min(config.warmup_seconds, 2.0),
                     duration_seconds=config.log_duration_seconds,
                 )
-                result = run_load(spec, folder)
+                result = run_load(spec, folder, expect="200")
                 results[size].append(result)
                 say(
                     f"  {kind} due list {size} round {number + 1}: {result.throughput:.0f}/s "

@@ -93,7 +93,7 @@ def measure_bulk(
         for sides, what in ((batch_sides, "batch"), (closeout_sides, "closeout")):
             for number in range(config.rounds):
                 for name, load, results in _alternate(number, sides):
-                    result = run_load(load, folder)
+                    result = run_load(load, folder, expect="201")
                     results.append(result)
                     say(
                         f"  {kind} {what} round {number + 1} {name}: {result.throughput:.1f}/s "
@@ -239,7 +239,7 @@ def measure_export_and_stats(
                         duration_seconds=config.log_duration_seconds,
                         timeout_seconds=120,
                     )
-                    result = run_load(spec, folder)
+                    result = run_load(spec, folder, expect="200")
                     store = figures.stats_small if size == "small" else figures.stats_large
                     store.setdefault(group, []).append(result)
                     say(
