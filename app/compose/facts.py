@@ -25,6 +25,7 @@ from app.compose.reading import (
     apologises,
     as_sentence,
     common_as,
+    has_parts,
     in_prose,
     is_a_clause,
     is_a_group,
@@ -81,6 +82,9 @@ class Facts:
     keep_in_touch: bool
     linkedin_connected: bool
     role_ends_with_noun: bool
+    # A title in parts ("Associate, Investment Banking") cannot stand before "offer": subjects
+    # give it after a dash.
+    role_has_parts: bool
     # The better-fit role is the recipient's own title ("CEO" to the CEO): asked of them, it
     # reads as asking for their job, so no message names it and the guidance says why.
     preferred_role_is_theirs: bool
@@ -92,6 +96,9 @@ class Facts:
     news_is_a_clause: bool
     relationship_is_a_clause: bool
     address_is_formal: bool  # "Herr Müller", "Dr Lee": "Dear", never "Hi", in every tone
+    # A name of three words or more ("María José Alvarez", "Nguyen Van An") may not start with
+    # how they are greeted: the guidance names the greeting made from it, to check.
+    address_uncertain: bool
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, "decided", or an opening "After …".
@@ -212,6 +219,11 @@ def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
 
 def first_word(name: str) -> str:
     return name.split(" ", 1)[0]
+
+
+def _uncertain(name: str) -> bool:
+    words = spoken_name(name).split(" ")
+    return len(words) > 2 and " and " not in name and " & " not in name
 
 
 def spoken_name(name: str) -> str:
@@ -355,11 +367,13 @@ def facts_from(
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         request.role.lower().endswith(_ROLE_ENDINGS),
+        has_parts(request.role),
         theirs,
         common_as(common) if common else None,
         news is not None and news_is_a_clause(news),
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
+        recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         unnamed,
         detail is not None and apologises(detail),
         detail is not None and says_decided(detail),

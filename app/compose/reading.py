@@ -174,7 +174,9 @@ def strengths_as(strengths: str) -> str:
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
         # "strong teaching record" is something one has one of: "brings a strong …".
         return "brings_an" if vowel else "brings_a"
-    if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS:
+    # "five years building pipelines", "two decades of …": time spent is brought.
+    spent = second in ("years", "decades", "months")
+    if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS or spent:
         return "brings"
     # A field of work, typed bare: "distributed systems and on-call leadership".
     return "strong_in"
@@ -258,31 +260,63 @@ _NEWS_VERBS = _words(
 )
 
 
-def news_of(news: str, company: str) -> str:
-    """The news without a "Congratulations on" our sentences already say, as a clause when it
-    was typed as one ("you opened a second clinic"), with the company as its subject when it
-    was typed without one ("just won the NHS contract")."""
+# Words that date the news to when it was typed ("last month", "just"): a check-in goes out
+# months later, when they would be wrong.
+_STALE_END = re.compile(
+    r",?\s+(?:(?:last|this|past) (?:week|month|year|quarter|spring|summer|fall|autumn|winter)"
+    r"|earlier (?:today|this (?:week|month|year))|(?:a (?:few|couple of) )?(?:days|weeks) ago"
+    r"|yesterday|today|this morning|recently)[.!]*$",
+    re.IGNORECASE,
+)
+_STALE_ADVERB = re.compile(r"(?<=\w) (?:just|recently) (?=\w)", re.IGNORECASE)
+_STALE_START = re.compile(r"^(?:just|recently) (?=\w)", re.IGNORECASE)
+# Modifiers that make a past participle describe a noun ("the newly opened office"), not say
+# what happened.
+_PARTICIPLE_BEFORE = _words("newly recently just soon-to-be")
+
+
+def _undated(news: str) -> str:
     news = _CONGRATULATIONS.sub("", news, count=1) or news
     # "saw you won a D&AD pencil, congrats": our sentence already says both.
     news = _SAW.sub("", _CONGRATULATIONS_AFTER.sub("", news), count=1) or news
+    return _STALE_END.sub("", news) or news
+
+
+def news_of(news: str, company: str) -> str:
+    """The news without a "Congratulations on" our sentences already say, as a clause when it
+    was typed as one ("you opened a second clinic"), with the company as its subject when it
+    was typed without one ("just won the NHS contract"), and without the words that date it."""
+    news = _undated(news)
     if news.startswith("new "):  # "new branch opening in Halifax"
         news = f"the {news}"
     if news_is_a_clause(news):
+        # "just won …": in a clause it dates the news; before a noun it describes it.
+        news = _STALE_START.sub("", _STALE_ADVERB.sub(" ", news)) or news
         if news.split(" ", 1)[0].lower() in _NEWS_VERBS:
             return f"{company} {news}"
         return as_clause(news)
     # A noun phrase goes mid-sentence: "The new lab building." reads "the new lab building".
-    news = news.rstrip(".")
+    news = news.rstrip(".!")
     first = news.split(" ", 1)[0]
     return news[0].lower() + news[1:] if first in ("The", "Your", "Our", "Its", "Their") else news
 
 
 def news_is_a_clause(news: str) -> bool:
-    """ "Quantis just launched payouts" is said with "I saw that"; "the launch of payouts" (a
-    noun phrase) with "I saw the news about"."""
-    words = [word.lower() for word in _CONGRATULATIONS.sub("", news, count=1).split()]
-    if not words or words[0] in _NEWS_NOUN_STARTS:
+    """ "Quantis just launched payouts" and "your team closed the Brightline deal" are said with
+    "I saw that"; "the launch of payouts" (a noun phrase) with "I saw the news about"."""
+    words = [word.lower() for word in _undated(news).split()]
+    if not words:
         return False
+    if words[0] in _NEWS_NOUN_STARTS:
+        # "your team closed …", "the new office opened …": a short subject, then what it did;
+        # "the newly opened office" only describes it.
+        return any(
+            word in _NEWS_VERBS
+            and word not in ("just", "recently")
+            and words[index - 1] not in _PARTICIPLE_BEFORE
+            and words[index - 1] not in _NEWS_NOUN_STARTS
+            for index, word in enumerate(words[1:4], start=1)
+        )
     return words[0] in ("you", "you've", "you're", "they", "we") or any(
         word in _NEWS_VERBS for word in words[:4]
     )
@@ -367,6 +401,14 @@ ROLE_NOUNS = ("role", "position", "job", "opening", "internship")
 _ROLE_WORDS = frozenset(ROLE_NOUNS) | _words("roles positions jobs post")
 # Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
 _ROLE_BREAKS = _words("at on in with for within across where")
+
+
+_PARTS = re.compile(r",|\(| [-–—|] ")
+
+
+def has_parts(title: str) -> bool:
+    """ "Associate, Investment Banking", "Engineer (Platform)", "Analyst – Risk"."""
+    return _PARTS.search(title) is not None
 
 
 def a_role(title: str) -> str:

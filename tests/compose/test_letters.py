@@ -306,6 +306,7 @@ STRENGTHS_AS_TYPED = [
     ("led our move to Kubernetes", "Sam led our move to Kubernetes."),
     ("great with clients", "Sam is great with clients."),
     ("five years of Go", "Sam brings five years of Go."),
+    ("five years building streaming pipelines", "Sam brings five years building streaming"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
     ("strong teaching record", "Sam brings a strong teaching record."),
     ("very experienced engineer", "Sam is a very experienced engineer."),
@@ -324,7 +325,7 @@ def test_a_referrals_strengths_read_as_they_were_typed(strengths: str, sentence:
     unnamed = {"relationship": "a former colleague", "strengths": strengths, "timing": "now"}
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=unnamed)))
     clause = sentence.removeprefix("Sam ").removesuffix(".")
-    assert f"a former colleague who {clause}." in messages["email"]["text"]
+    assert f"a former colleague who {clause}" in messages["email"]["text"]
 
 
 @pytest.mark.parametrize(
@@ -372,10 +373,18 @@ def _check_ins(body: dict[str, Any]) -> list[dict[str, Any]]:
             "team on the firm's Legal 500 ranking!",
         ),
         ("The new lab building.", "the team on the new lab building!"),
-        ("Quantis just launched real-time payouts", "I saw that Quantis just launched real-time"),
+        # A check-in goes out months later: "just" and "last month" would be wrong by then.
+        ("Quantis just launched real-time payouts", "I saw that Quantis launched real-time"),
         ("you opened a second clinic in Ponsonby", "I saw that you opened a second clinic"),
-        ("just won the NHS contract", "I saw that Acme Analytics just won the NHS contract"),
+        ("just won the NHS contract", "I saw that Acme Analytics won the NHS contract —"),
         ("saw you won a D&AD pencil, congrats", "I saw that you won a D&AD pencil —"),
+        (
+            "your team closed the Brightline refinancing last month",
+            "I saw that your team closed the Brightline refinancing —",
+        ),
+        ("the new office opened recently.", "I saw that the new office opened —"),
+        ("the recently launched portal", "the team on the recently launched portal!"),
+        ("Congratulations on the Series B!", "the team on the Series B! I'd"),
     ],
 )
 def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
@@ -509,3 +518,55 @@ def test_a_referral_given_only_by_email_leaves_a_place_for_the_name() -> None:
     messages, guidance = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
     assert "recommend [their name] for the role" in messages["email"]["text"]
     assert "“[their name]”" in " ".join(item["message"] for item in guidance)
+
+
+@pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
+def test_a_referral_with_strengths_and_an_address_is_named_twice_not_three_times(
+    tone: str,
+) -> None:
+    referral = {
+        "name": "Lena Fischer",
+        "email": "lena@example.com",
+        "relationship": "a former teammate at Orbit",
+        "strengths": "She has shipped two design systems end to end",
+    }
+    for timing in ("now", "later"):
+        body = decline_request(referral=dict(referral, timing=timing), tone=tone)
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        letter = messages["email"] if timing == "now" else messages["follow_ups"][0]
+        paragraph = next(p for p in letter["text"].split("\n\n") if "Lena Fischer" in p)
+        assert "Lena Fischer (lena@example.com), a former teammate at Orbit" in paragraph
+        assert paragraph.count("Lena") == 2, paragraph
+
+
+def test_a_title_in_parts_follows_a_dash_in_the_subject() -> None:
+    body = decline_request(role="Associate, Investment Banking")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    email = messages["email"]
+    assert email["subject"] == "Declining your offer — Associate, Investment Banking"
+    assert email["after_call"]["subject"].endswith("your offer — Associate, Investment Banking")
+    plain, _ = _compose(DeclineRequest.model_validate(decline_request()))
+    assert plain["email"]["subject"] == "Declining the Senior Data Engineer offer, with thanks"
+
+
+def test_timing_alone_suggests_asking_for_a_later_start() -> None:
+    for stage in ("offer", "candidacy", "interview"):
+        body = decline_request(stage=stage, reason={"category": "timing"})
+        codes = [item["code"] for item in _compose(DeclineRequest.model_validate(body))[1]]
+        assert ("ask_about_start_date" in codes) is (stage != "interview"), stage
+
+
+def test_a_long_name_asks_the_candidate_to_check_the_greeting() -> None:
+    body = decline_request(recipient={"name": "María José Alvarez", "title": "Recruiter"})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Hi María,")
+    (advice,) = [item["message"] for item in guidance if item["code"] == "check_address_as"]
+    assert "greet María José Alvarez as “María”" in advice
+    for recipient in (
+        {"name": "María José Alvarez", "address_as": "María José"},
+        {"name": "Jordan Lee"},
+        {"name": "Dr. Eleanor Marsh"},
+    ):
+        body = decline_request(recipient=recipient)
+        codes = [item["code"] for item in _compose(DeclineRequest.model_validate(body))[1]]
+        assert "check_address_as" not in codes, recipient
