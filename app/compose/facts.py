@@ -23,13 +23,17 @@ from app.compose.reading import (
     ROLE_NOUNS,
     a_role,
     apologises,
+    as_name,
     as_sentence,
     common_as,
+    condition_of,
     has_parts,
+    in_lowercase,
     in_prose,
     is_a_clause,
     is_a_group,
     is_formal_address,
+    looks_casual,
     news_is_a_clause,
     news_of,
     opens_with_after,
@@ -38,6 +42,7 @@ from app.compose.reading import (
     strengths_as,
     strengths_of,
     topic_of,
+    without_post_nominals,
 )
 from app.schemas import DeclineRequest, ReferralTiming
 
@@ -99,6 +104,11 @@ class Facts:
     # A name of three words or more ("María José Alvarez", "Nguyen Van An") may not start with
     # how they are greeted: the guidance names the greeting made from it, to check.
     address_uncertain: bool
+    referral_first_uncertain: bool  # the same, for the first name a referral is called by
+    # Typed as one would in a chat (a lowercase title, "tbh", an emoji), and printed as typed:
+    # the guidance says so.
+    typed_casually: bool
+    detail_is_long: bool  # longer than a sentence or two: hard to say on a call
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, "decided", or an opening "After …".
@@ -133,6 +143,9 @@ class Facts:
     # a smaller team", "a leadership role" (typed with its article); see reading.a_role.
     preferred_role_phrase: MaybeTyped
     preferred_role_note: MaybeTyped
+    # The note when it was typed as the condition for the better-fit role ("If the team moves
+    # to remote-first"): the ask starts with it.
+    preferred_role_condition: MaybeTyped
     interview_date: MaybeTyped  # "Tuesday, December 1 at 3:00 PM"
     interview_on: MaybeTyped  # written: "today at 3:00 PM", "on Tuesday, December 1 at 3:00 PM"
     interview_spoken: MaybeTyped  # said: "this afternoon", "tomorrow morning", "on Thursday"
@@ -217,19 +230,44 @@ def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
     return {}
 
 
-def first_word(name: str) -> str:
-    return name.split(" ", 1)[0]
+# A reason longer than this is more than a sentence or two.
+DETAIL_LONG = 240
+
+
+def _free_texts(request: DeclineRequest) -> list[str]:
+    """What the candidate wrote in their own words, which the messages print as typed."""
+    referral, preferred, relationship = (
+        request.referral,
+        request.preferred_role,
+        request.relationship,
+    )
+    texts = [
+        request.reason.detail,
+        preferred.note if preferred else None,
+        referral.relationship if referral else None,
+        referral.strengths if referral else None,
+        relationship.common_ground,
+        relationship.company_news,
+    ]
+    return [text for text in texts if text]
+
+
+def first_name(name: str) -> str:
+    """How a referral is named after the first time: the first word of the name, without a
+    courtesy title (the guidance asks to check it when the name has three words or more)."""
+    return without_post_nominals(spoken_name(name)).split(" ", 1)[0]
 
 
 def _uncertain(name: str) -> bool:
-    words = spoken_name(name).split(" ")
+    words = without_post_nominals(spoken_name(name)).split(" ")
     return len(words) > 2 and " and " not in name and " & " not in name
 
 
 def spoken_name(name: str) -> str:
-    """A name as its owner says it on the phone: without a courtesy title in front."""
+    """A name as its owner says it on the phone: without a courtesy title in front, or
+    letters after it."""
     first, _, rest = name.partition(" ")
-    return rest if rest and first.lower() in COURTESY_TITLES else name
+    return without_post_nominals(rest if rest and first.lower() in COURTESY_TITLES else name)
 
 
 def addressed_as(name: str) -> str:
@@ -238,7 +276,7 @@ def addressed_as(name: str) -> str:
     if " and " in name or " & " in name:  # "Sarah Levin and Tom Bright": "Sarah and Tom"
         people = name.replace(" & ", " and ").split(" and ")
         return " and ".join(addressed_as(person) for person in people if person)
-    words = name.split(" ")
+    words = without_post_nominals(name).split(" ")
     if len(words) > 1 and words[0].lower() in COURTESY_TITLES:
         return f"{words[0]} {words[-1]}"
     return words[0]
@@ -342,10 +380,12 @@ def facts_from(
     )
     if theirs:
         preferred = None
-    address_as = None
+    address_as = recipient_name = None
     if recipient is not None:
-        address_as = recipient.address_as or addressed_as(recipient.name)
-    referral_name = referral.name if referral else None
+        recipient_name = as_name(recipient.name)
+        address_as = as_name(recipient.address_as or addressed_as(recipient_name))
+    referral_name = as_name(referral.name) if referral and referral.name else None
+    candidate_name = as_name(request.candidate.name)
     # Given by email alone, the referral is someone the candidate knows but did not name: the
     # messages hold a place for the name rather than recommend "someone" with an address.
     unnamed = referral is not None and referral.name is None and referral.email is not None
@@ -374,6 +414,11 @@ def facts_from(
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
+        referral_name is not None and not unnamed and _uncertain(referral_name),
+        in_lowercase(request.role)
+        or in_lowercase(request.company)
+        or any(looks_casual(text) for text in _free_texts(request)),
+        detail is not None and len(detail) > DETAIL_LONG,
         unnamed,
         detail is not None and apologises(detail),
         detail is not None and says_decided(detail),
@@ -387,11 +432,11 @@ def facts_from(
         request.role,
         in_prose(request.company),
         request.company,
-        request.candidate.name,
-        spoken_name(request.candidate.name),
+        candidate_name,
+        spoken_name(candidate_name),
         request.candidate.email,
         request.candidate.phone,
-        recipient.name if recipient else None,
+        recipient_name,
         team,
         address_as,
         recipient.title if recipient else None,
@@ -399,17 +444,14 @@ def facts_from(
         preferred.title if preferred else None,
         a_role(preferred.title) if preferred else None,
         preferred.note if preferred else None,
+        condition_of(preferred.note) if preferred and preferred.note else None,
         date,
         written,
         spoken,
         heard,
         weekday,
         referral_name,
-        referral_name
-        if unnamed
-        else first_word(spoken_name(referral_name))
-        if referral_name
-        else None,
+        referral_name if unnamed else first_name(referral_name) if referral_name else None,
         referral.email if referral else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,

@@ -31,8 +31,11 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
         if given
     ]
     # A candidate leaving over culture says they are looking elsewhere, so no check-in asks
-    # the same company for the better-fit role.
-    with_preferred = facts.preferred_role is not None and facts.reason != "company_fit"
+    # the same company for the better-fit role, unless they typed what would change their mind
+    # ("if the team moves to remote-first").
+    with_preferred = facts.preferred_role is not None and (
+        facts.reason != "company_fit" or facts.preferred_role_condition is not None
+    )
     return [(hook, with_preferred and visit == len(hooks) - 1) for visit, hook in enumerate(hooks)]
 
 

@@ -390,6 +390,52 @@ HONORIFICS = COURTESY_TITLES | _words(
 )
 
 
+# Letters after a name ("Elspeth MacGillivray-Hume PhD", "Sam Okoro, CPA"), which no one is
+# greeted or called by.
+_POST_NOMINALS = _words(
+    "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. jr jr. sr sr. ii iii"
+    " iv obe mbe cbe frcs frcp facs dds dmd do mph"
+)
+# Words of a name that stay lowercase when the rest is given capitals: "Maria de la Cruz".
+_PARTICLES = _words("de la del der den van von da di du le bin binti al el y e")
+
+
+def without_post_nominals(name: str) -> str:
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower() in _POST_NOMINALS:
+        words.pop()
+    return " ".join(words) if len(words) < len(name.replace(",", " ").split()) else name
+
+
+def as_name(name: str) -> str:
+    """A name typed all in lowercase ("jess moreno") with the capitals a letter gives it;
+    any other name exactly as typed."""
+    if name != name.lower() or name == name.upper():
+        return name
+    words = name.split(" ")
+    return " ".join(
+        word if index and word in _PARTICLES else word[:1].upper() + word[1:]
+        for index, word in enumerate(words)
+    )
+
+
+# Shorthand and emoji: fine in a chat, casual in a letter to a hiring manager.
+_CASUAL = re.compile(
+    r"\b(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda|sorta"
+    r"|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]",
+    re.IGNORECASE,
+)
+
+
+def looks_casual(text: str) -> bool:
+    return _CASUAL.search(text) is not None
+
+
+def in_lowercase(text: str) -> bool:
+    """A title or company typed without a single capital ("sr. ux designer", "bloom & co")."""
+    return any(character.isalpha() for character in text) and text == text.lower()
+
+
 def is_formal_address(address_as: str) -> bool:
     return address_as.split(" ", 1)[0].lower() in HONORIFICS
 
@@ -401,6 +447,19 @@ ROLE_NOUNS = ("role", "position", "job", "opening", "internship")
 _ROLE_WORDS = frozenset(ROLE_NOUNS) | _words("roles positions jobs post")
 # Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
 _ROLE_BREAKS = _words("at on in with for within across where")
+
+
+_CONDITIONS = ("if ", "when ", "whenever ", "once ", "should ", "in case ")
+
+
+def condition_of(note: str) -> str | None:
+    """A note on the better-fit role typed as the condition for it ("if the team moves to
+    remote-first"), as the start of a sentence our words finish; None for any other note
+    ("a leadership role"), which the talking points carry instead."""
+    if not note.lower().startswith(_CONDITIONS):
+        return None
+    condition = note.rstrip(".,;:!")
+    return as_sentence(condition) if condition else None
 
 
 _PARTS = re.compile(r",|\(| [-–—|] ")

@@ -127,8 +127,10 @@ NAMES = [
     "Ms Amara Okafor",
     "Kwame Mensah",
     "Zoë Laurent",
+    "Dr. Elspeth MacGillivray-Hume PhD",
+    "kelsey moreno",
 ]
-REFERRALS = ["Hugo Lindqvist", "Grace Hopper", "Noor Haddad"]
+REFERRALS = ["Hugo Lindqvist", "Grace Hopper", "Noor Haddad", "Mei Lin Tan", "Sam Okoro, CPA"]
 ROLES = [
     "Senior Data Engineer",
     "Product Designer",
@@ -137,6 +139,8 @@ ROLES = [
     "Marketing Manager position",
     "Account Executive",
     "Principal Research Scientist, NLP",
+    "Associate, Investment Banking",
+    "sr. ux designer",
 ]
 COMPANIES = [
     "Acme Analytics",
@@ -151,11 +155,17 @@ DETAILS = [
     "I've decided to stay closer to family",
     "The commute would be over two hours each way.",
     "I'm going back to school!",
+    "tbh the commute would be like 2 hrs each way",
+    "Over the course of our conversations it became clear that the role is weighted toward"
+    " operational work, while my strengths lie in strategy, and I think you deserve someone"
+    " who is excited about the operational side of things day to day, week to week.",
 ]
 NEWS = [
     "the launch of your real-time analytics product",
     "your Series B",
     "the new office in Lisbon",
+    "your team closed the Brightline refinancing last month",
+    "just won the NHS contract",
 ]
 COMMON = [
     "open-source data tooling",
@@ -235,7 +245,11 @@ def realistic_requests(draw: st.DrawFn, now: datetime = NOW) -> DeclineRequest:
                 st.builds(
                     without_none,
                     title=st.sampled_from(PREFERRED),
-                    note=maybe(st.sampled_from(["a leadership role", "ideally remote"])),
+                    note=maybe(
+                        st.sampled_from(
+                            ["a leadership role", "ideally remote", "if the team goes remote-first"]
+                        )
+                    ),
                 )
             )
         ),

@@ -17,7 +17,7 @@ from app.compose.decline import compose_fields
 from app.compose.facts import addressed_as
 from app.compose.layout import SUBJECT_MAX
 from app.compose.phone import VOICEMAIL_MAX_WORDS, spoken_words
-from app.compose.reading import is_formal_address, topic_of
+from app.compose.reading import as_name, as_sentence, is_formal_address, news_of, topic_of
 from app.compose.wording import reason_table
 from app.schemas import DeclineRequest, Stage, Tone
 from tests.compose.strategies import NOW, realistic_requests
@@ -55,7 +55,9 @@ def _sentences(text: str, request: DeclineRequest | None = None) -> set[str]:
     body = " ".join(line for line in lines if not line.endswith(",") and " " in line)
     detail = request.reason.detail if request is not None else None
     if detail:
-        body = body.replace(detail, "")
+        body = body.replace(as_sentence(detail), "")
+    if request is not None:  # a title's own full stops ("sr. ux designer") end no sentence
+        body = body.replace(request.role, "the role")
     return {s.strip() for s in SENTENCE.findall(body) if len(s.split()) >= 5}
 
 
@@ -83,7 +85,8 @@ def test_people_are_addressed_as_a_person_would_address_them(request: DeclineReq
             "Dear Hiring Team,",
         )
         return
-    name = recipient.address_as or addressed_as(recipient.name)
+    # A name typed in lowercase is greeted with its capitals.
+    name = as_name(recipient.address_as or addressed_as(as_name(recipient.name)))
     # (The guidance speaks to the candidate about them, so it may use the full name.)
     everything = [*_letters(messages), *messages.get("phone_script", {}).get("talking_points", [])]
     for text in everything:
@@ -156,9 +159,9 @@ def test_the_reason_is_the_candidates_or_the_tables_and_nothing_else(
     email = messages["email"]["text"]
     detail = request.reason.detail
     if detail is not None:
-        assert detail in email
+        assert as_sentence(detail) in email
         if "phone_script" in messages:
-            assert detail in messages["phone_script"]["text"]
+            assert as_sentence(detail) in messages["phone_script"]["text"]
         return
     others = [
         words
@@ -243,8 +246,12 @@ def test_check_ins_have_something_to_say_and_a_person_to_say_it_to(
         assert check_ins == []
         return
     assert len(check_ins) == min(2, len(hooks))
-    for check_in, hook in zip(check_ins, hooks, strict=False):
-        assert topic_of(hook) in check_in["text"]
+    said = (
+        [news_of(relationship.company_news, request.company)] if relationship.company_news else []
+    )
+    said += [topic_of(relationship.common_ground)] if relationship.common_ground else []
+    for check_in, hook in zip(check_ins, said, strict=False):
+        assert hook in check_in["text"]
     if check_ins and request.preferred_role is not None:
         assert request.preferred_role.title in check_ins[-1]["text"]
         assert all(request.preferred_role.title not in c["text"] for c in check_ins[:-1])
@@ -570,3 +577,105 @@ def test_a_long_name_asks_the_candidate_to_check_the_greeting() -> None:
         body = decline_request(recipient=recipient)
         codes = [item["code"] for item in _compose(DeclineRequest.model_validate(body))[1]]
         assert "check_address_as" not in codes, recipient
+
+
+def _guidance(body: dict[str, Any]) -> dict[str, str]:
+    return {
+        item["code"]: item["message"] for item in _compose(DeclineRequest.model_validate(body))[1]
+    }
+
+
+def test_letters_after_a_name_are_not_greeted_and_lowercase_names_get_capitals() -> None:
+    recipient = {"name": "Dr. Elspeth MacGillivray-Hume PhD", "title": "Head of School"}
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(recipient=recipient)))
+    assert messages["email"]["text"].startswith("Dear Dr. MacGillivray-Hume,")
+    assert messages["phone_script"]["text"].startswith("Hello Dr. MacGillivray-Hume,")
+    assert "PhD" not in " ".join(_letters(messages))
+    body = decline_request(
+        candidate={"name": "jess moreno", "email": "jess@example.com"},
+        recipient={"name": "kelsey de la cruz"},
+    )
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Hi Kelsey,")
+    assert "\nJess Moreno\n" in messages["email"]["text"]
+    assert "it's Jess Moreno" in messages["phone_script"]["text"]
+
+
+def test_casual_typing_and_a_long_reason_are_pointed_out() -> None:
+    assert "check_typing" not in _guidance(decline_request())
+    for casual in (
+        {"role": "sr. ux designer"},
+        {"company": "bloom & co"},
+        {"reason": {"category": "location", "detail": "tbh the commute is 2 hrs"}},
+        {"relationship": {"company_news": "ur new CLI 🚀"}},
+    ):
+        assert "check_typing" in _guidance(decline_request(**casual)), casual
+    long = {"category": "role_fit", "detail": "The role is mostly operational. " * 9}
+    advice = _guidance(decline_request(reason=long))["review_detail"]
+    assert "At this length they are hard to say on a call" in advice
+    assert "At this length" not in _guidance(decline_request())["review_detail"]
+
+
+@pytest.mark.parametrize(
+    ("tone", "email", "check_in"),
+    [
+        (
+            "warm",
+            "If the team moves to remote-first, I'd love to be considered for a Remote",
+            "If the team moves to remote-first, please keep me in mind for a Remote",
+        ),
+        (
+            "formal",
+            "If the team moves to remote-first, I would welcome being considered for a",
+            "If the team moves to remote-first, I would still be delighted to be considered",
+        ),
+        (
+            "brief",
+            "If the team moves to remote-first, I'd love to hear about a Remote",
+            "If the team moves to remote-first, I'd still love to hear about a Remote",
+        ),
+    ],
+)
+def test_a_better_fit_role_typed_with_its_condition_is_asked_for_with_it(
+    tone: str, email: str, check_in: str
+) -> None:
+    preferred = {"title": "Remote Senior Engineer", "note": "if the team moves to remote-first"}
+    detail = {"category": "company_fit", "detail": "I am looking for a fully remote team."}
+    body = decline_request(preferred_role=preferred, reason=detail, tone=tone)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert email in messages["email"]["text"]
+    assert (
+        "If the team moves to remote-first, I'd really like to hear about"
+        in messages["phone_script"]["text"]
+    )
+    assert check_in in messages["follow_ups"][-1]["text"]
+    described = dict(preferred, note="a leadership role")
+    body = decline_request(preferred_role=described, tone=tone)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert "leadership" not in messages["email"]["text"]
+
+
+def test_an_email_after_a_voicemail_does_not_say_so_twice_or_thank_again_after_again() -> None:
+    missed = decline_request(stage="interview", interview_at="2026-11-20T15:00:00-05:00")
+    text = _compose(DeclineRequest.model_validate(missed))[0]["email"]["after_voicemail"]["text"]
+    assert "As I said, I'm very sorry that I missed our interview" in text
+    assert "in my voicemail" not in text
+    soon = (NOW + timedelta(hours=20)).isoformat()
+    body = decline_request(stage="interview", interview_at=soon, tone="formal")
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]
+    assert (
+        "Again, please accept my apologies for the short notice."
+        in email["after_voicemail"]["text"]
+    )
+    assert "Thank you for your understanding" in email["after_voicemail"]["text"]
+    assert "Thank you again for your understanding" in email["text"]
+
+
+def test_with_no_one_named_the_guidance_says_whom_to_call() -> None:
+    advice = _guidance(decline_request(recipient=None))
+    assert (
+        "First call Acme Analytics and ask for whoever is handling your application"
+        in advice["call_first"]
+    )
+    assert "hiring manager is, connect with them on LinkedIn" in advice["connect_linkedin"]
+    assert "[brackets]" in advice["recipient_missing"]
