@@ -39,6 +39,7 @@ from app.compose.reading import (
     opens_with_after,
     relationship_of,
     says_decided,
+    spoken_title,
     strengths_as,
     strengths_of,
     topic_of,
@@ -127,6 +128,7 @@ class Facts:
     has_follow_ups: bool
     # Texts.
     role: Typed
+    role_spoken: MaybeTyped  # as said on the phone (see reading.spoken_title)
     company: Typed  # in a sentence: "the University of Toronto", "Acme" (see in_prose)
     company_name: Typed  # as typed, before a noun: "University of Toronto team"
     candidate_name: Typed
@@ -430,6 +432,7 @@ def facts_from(
         "linkedin_note" in channels,
         "follow_ups" in channels,
         request.role,
+        spoken_title(request.role),
         in_prose(request.company),
         request.company,
         candidate_name,

@@ -462,6 +462,18 @@ def condition_of(note: str) -> str | None:
     return as_sentence(condition) if condition else None
 
 
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+# Longer than this, a title is more than anyone says aloud: a call says "the role".
+_SPOKEN_TITLE_WORDS = 7
+
+
+def spoken_title(title: str) -> str | None:
+    """A title as said on the phone: "Full-Stack Engineer (Contract→Perm)" without its aside
+    in brackets; None when it is still too long to say."""
+    spoken = _ASIDE.sub("", title).strip() or title
+    return spoken if len(spoken.split()) <= _SPOKEN_TITLE_WORDS else None
+
+
 _PARTS = re.compile(r",|\(| [-–—|] ")
 
 

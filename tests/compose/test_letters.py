@@ -679,3 +679,16 @@ def test_with_no_one_named_the_guidance_says_whom_to_call() -> None:
     )
     assert "hiring manager is, connect with them on LinkedIn" in advice["connect_linkedin"]
     assert "[brackets]" in advice["recipient_missing"]
+
+
+def test_a_call_says_a_title_as_a_person_would() -> None:
+    body = decline_request(role="Full-Stack Engineer (Contract to Perm)")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    script = messages["phone_script"]
+    assert "offering me the Full-Stack Engineer role" in script["text"]
+    assert "(Contract to Perm)" not in script["text"] + script["voicemail"]
+    assert "Full-Stack Engineer (Contract to Perm) role" in messages["email"]["text"]
+    long = "Senior Manager, Global Regulatory Affairs Strategy and Submissions Operations, EMEA"
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=long)))
+    assert "offering me the role" in messages["phone_script"]["text"]
+    assert long in messages["email"]["text"]
