@@ -33,6 +33,7 @@ from app.compose.reading import (
     is_a_clause,
     is_a_group,
     is_formal_address,
+    is_only_a_title,
     looks_casual,
     news_is_a_clause,
     news_of,
@@ -43,6 +44,7 @@ from app.compose.reading import (
     strengths_as,
     strengths_of,
     topic_of,
+    unspoken,
     without_post_nominals,
 )
 from app.schemas import DeclineRequest, ReferralTiming
@@ -60,6 +62,7 @@ BRITISH_ENGLISH = frozenset({"en-GB", "en-IE", "en-AU", "en-NZ", "en-IN"})
 IMMINENT = timedelta(hours=24)
 SHORT_NOTICE = timedelta(hours=48)
 _WEEK = timedelta(days=6)
+LONG_AGO = timedelta(days=7)
 
 _ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
 
@@ -105,6 +108,8 @@ class Facts:
     # A name of three words or more ("María José Alvarez", "Nguyen Van An") may not start with
     # how they are greeted: the guidance names the greeting made from it, to check.
     address_uncertain: bool
+    # Only a title where the name goes ("Prof"): greeted "Prof [surname]", to fill in.
+    name_is_a_title: bool
     referral_first_uncertain: bool  # the same, for the first name a referral is called by
     # Typed as one would in a chat (a lowercase title, "tbh", an emoji), and printed as typed:
     # the guidance says so.
@@ -119,6 +124,8 @@ class Facts:
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
     interview_today: bool  # on the interview's own calendar
+    # Missed more than a week ago: the apology also owns the delay.
+    interview_long_ago: bool
     # How the referral's strengths follow their name (see reading.strengths_as).
     strengths_as: str | None
     # The channels asked for, which some messages mention (the email after a call exists only
@@ -140,6 +147,7 @@ class Facts:
     address_as: MaybeTyped  # how they are greeted: given, or made from the name
     recipient_title: MaybeTyped
     detail: MaybeTyped
+    detail_spoken: MaybeTyped  # as said on a call: without emoji
     preferred_role: MaybeTyped
     # As it follows "considered for": "an Engineering Manager role", "a Head of Product role for
     # a smaller team", "a leadership role" (typed with its article); see reading.a_role.
@@ -162,6 +170,9 @@ class Facts:
     # The common ground as a topic ("our shared interest in" left off), or as a clause that
     # follows "how" ("we both rowed at university", its capital and full stop left off).
     common_topic: MaybeTyped
+    # Something they share that is not an interest, opening a sentence: "The Boston Tax Forum
+    # brought you to mind".
+    common_opening: MaybeTyped
     company_news: MaybeTyped
     # A closeout's accepted employer, in a sentence, and only when it may be named.
     accepted_company: MaybeTyped
@@ -383,8 +394,9 @@ def facts_from(
     if theirs:
         preferred = None
     address_as = recipient_name = None
+    titled = recipient is not None and not recipient.address_as and is_only_a_title(recipient.name)
     if recipient is not None:
-        recipient_name = as_name(recipient.name)
+        recipient_name = f"{recipient.name} [surname]" if titled else as_name(recipient.name)
         address_as = as_name(recipient.address_as or addressed_as(recipient_name))
     referral_name = as_name(referral.name) if referral and referral.name else None
     candidate_name = as_name(request.candidate.name)
@@ -416,6 +428,7 @@ def facts_from(
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
+        titled,
         referral_name is not None and not unnamed and _uncertain(referral_name),
         in_lowercase(request.role)
         or in_lowercase(request.company)
@@ -427,6 +440,7 @@ def facts_from(
         detail is not None and opens_with_after(detail),
         timing,
         today,
+        request.interview_at is not None and now - request.interview_at > LONG_AGO,
         strengths_as(referral.strengths) if referral and referral.strengths else None,
         "phone_script" in channels,
         "linkedin_note" in channels,
@@ -444,6 +458,7 @@ def facts_from(
         address_as,
         recipient.title if recipient else None,
         as_sentence(detail) if detail else None,
+        as_sentence(unspoken(detail)) if detail else None,
         preferred.title if preferred else None,
         a_role(preferred.title) if preferred else None,
         preferred.note if preferred else None,
@@ -460,6 +475,9 @@ def facts_from(
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
+        as_sentence(relationship.common_ground)
+        if relationship.common_ground and common_as(relationship.common_ground) == "thing"
+        else None,
         news_of(news, request.company) if news else None,
         in_prose(accepted_company) if accepted_company else None,
     )

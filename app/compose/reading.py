@@ -240,7 +240,8 @@ def topic_of(common_ground: str) -> str:
     """'open-source data tooling' from 'our shared interest in open-source data tooling', and
     'we both rowed at university' from 'We both rowed at university.'"""
     if is_a_clause(common_ground):
-        return as_clause(common_ground)
+        # "we both presented at ASHG last year" is read months later, when "last year" is wrong.
+        return as_clause(_STALE_END.sub("", common_ground) or common_ground)
     topic = _SHARED.sub("", common_ground, count=1)
     return topic or common_ground
 
@@ -407,6 +408,11 @@ def without_post_nominals(name: str) -> str:
     return " ".join(words) if len(words) < len(name.replace(",", " ").split()) else name
 
 
+def is_only_a_title(name: str) -> bool:
+    """ "Prof", "Dr.", "Ms": a title typed where the name goes."""
+    return " " not in name and name.lower() in HONORIFICS | _words("prof. professor")
+
+
 def as_name(name: str) -> str:
     """A name typed all in lowercase ("jess moreno") with the capitals a letter gives it;
     any other name exactly as typed."""
@@ -425,6 +431,14 @@ _CASUAL = re.compile(
     r"|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]",
     re.IGNORECASE,
 )
+
+
+_EMOJI = re.compile(r"\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")
+
+
+def unspoken(text: str) -> str:
+    """Text to be said aloud: without the emoji no one can say."""
+    return _EMOJI.sub("", text).strip() or text
 
 
 def looks_casual(text: str) -> bool:

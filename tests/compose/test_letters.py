@@ -407,7 +407,9 @@ def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
     [
         ("trail running", "Our shared interest in trail running came to mind"),
         ("We both rowed at university.", "about how we both rowed at university,"),
-        ("our mutual friend Bongani", "I was thinking of our mutual friend Bongani"),
+        ("our mutual friend Bongani", "Our mutual friend Bongani brought you to mind"),
+        ("the Boston Tax Forum", "The Boston Tax Forum brought you to mind the other day"),
+        ("we both presented at ASHG last year", "about how we both presented at ASHG, and"),
     ],
 )
 def test_common_ground_reads_as_it_was_typed(common: str, said: str) -> None:
@@ -692,3 +694,47 @@ def test_a_call_says_a_title_as_a_person_would() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=long)))
     assert "offering me the role" in messages["phone_script"]["text"]
     assert long in messages["email"]["text"]
+
+
+def test_an_interview_missed_long_ago_owns_the_delay() -> None:
+    body = decline_request(stage="interview", interview_at="2026-08-14T13:00:00-05:00")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert "and that it's taken me so long to write." in messages["email"]["text"]
+    assert "and that it's taken me this long to call." in messages["phone_script"]["text"]
+    assert "or get in touch sooner." in messages["phone_script"]["voicemail"]
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "they have probably moved on" in advice["send_promptly"]
+    recent = decline_request(stage="interview", interview_at="2026-11-24T13:00:00-05:00")
+    messages, _ = _compose(DeclineRequest.model_validate(recent))
+    assert "so long" not in messages["email"]["text"]
+
+
+def test_only_a_title_where_the_name_goes_leaves_the_surname_to_fill_in() -> None:
+    body = decline_request(recipient={"name": "Prof"})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Dear Prof [surname],")
+    assert messages["phone_script"]["text"].startswith("Hello Prof [surname],")
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "put their surname in its place" in advice["check_address_as"]
+
+
+def test_a_later_referral_with_no_one_in_it_drafts_no_follow_up() -> None:
+    body = decline_request(referral={"timing": "later"})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert [f["kind"] for f in messages["follow_ups"]] == ["check_in", "check_in"]
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "no follow-up is drafted" in advice["referral_later"]
+    assert "referral_consent" not in advice
+    named = decline_request(referral={"name": "Greg Tanaka", "timing": "later"})
+    messages, guidance = _compose(DeclineRequest.model_validate(named))
+    assert messages["follow_ups"][0]["kind"] == "referral"
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "Add how you know Greg and what Greg would bring" in advice["referral_consent"]
+
+
+def test_a_call_never_reads_out_an_emoji() -> None:
+    reason = {"category": "accepted_other_offer", "detail": "I accepted another offer 🙂"}
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(reason=reason)))
+    assert "I accepted another offer." in messages["phone_script"]["text"]
+    assert "🙂" not in messages["phone_script"]["text"]
+    assert "I accepted another offer 🙂" in messages["email"]["text"]  # written: as typed
