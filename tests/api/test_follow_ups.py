@@ -45,7 +45,10 @@ async def test_stored_follow_ups_come_due_at_nine_in_the_candidates_zone(
 ) -> None:
     candidate = {"name": "Ana Ruiz", "timezone": candidate_zone}
     created = await _create(
-        client, candidate=candidate, interview_at=interview_at, referral={"timing": "later"}
+        client,
+        candidate=candidate,
+        interview_at=interview_at,
+        referral={"name": "Sam Patel", "timing": "later"},
     )
     follow_ups = created["messages"]["follow_ups"]
     assert [item["kind"] for item in follow_ups] == ["referral", "check_in", "check_in"]
@@ -83,7 +86,7 @@ async def test_an_unknown_time_zone_is_refused_and_nothing_is_stored(
 async def test_the_list_is_soonest_first_with_filters_and_a_cursor(
     client: AsyncClient, other_client: AsyncClient, pinned: None
 ) -> None:
-    first = await _create(client, referral={"timing": "later"})
+    first = await _create(client, referral={"name": "Sam Patel", "timing": "later"})
     second = await _create(client)
     await _create(other_client)
     mine = {item["id"] for d in (first, second) for item in d["messages"]["follow_ups"]}
