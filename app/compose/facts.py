@@ -39,7 +39,9 @@ from app.compose.reading import (
     news_of,
     opens_with_after,
     relationship_of,
+    role_with_note,
     says_decided,
+    says_when,
     spoken_title,
     strengths_as,
     strengths_of,
@@ -63,6 +65,7 @@ IMMINENT = timedelta(hours=24)
 SHORT_NOTICE = timedelta(hours=48)
 _WEEK = timedelta(days=6)
 LONG_AGO = timedelta(days=7)
+WORKING_HOURS = (8, 19)  # when a call to someone at work is welcome, in their own time
 
 _ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
 
@@ -115,6 +118,7 @@ class Facts:
     # the guidance says so.
     typed_casually: bool
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
+    detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, "decided", or an opening "After …".
@@ -126,6 +130,8 @@ class Facts:
     interview_today: bool  # on the interview's own calendar
     # Missed more than a week ago: the apology also owns the delay.
     interview_long_ago: bool
+    # Now is outside working hours where the interview is: a call waits for the morning.
+    outside_hours: bool
     # How the referral's strengths follow their name (see reading.strengths_as).
     strengths_as: str | None
     # The channels asked for, which some messages mention (the email after a call exists only
@@ -432,8 +438,10 @@ def facts_from(
         referral_name is not None and not unnamed and _uncertain(referral_name),
         in_lowercase(request.role)
         or in_lowercase(request.company)
+        or looks_casual(request.role)
         or any(looks_casual(text) for text in _free_texts(request)),
         detail is not None and len(detail) > DETAIL_LONG,
+        detail is not None and says_when(detail),
         unnamed,
         detail is not None and apologises(detail),
         detail is not None and says_decided(detail),
@@ -441,6 +449,10 @@ def facts_from(
         timing,
         today,
         request.interview_at is not None and now - request.interview_at > LONG_AGO,
+        request.interview_at is not None
+        and not WORKING_HOURS[0]
+        <= now.astimezone(request.interview_at.tzinfo).hour
+        < WORKING_HOURS[1],
         strengths_as(referral.strengths) if referral and referral.strengths else None,
         "phone_script" in channels,
         "linkedin_note" in channels,
@@ -460,7 +472,7 @@ def facts_from(
         as_sentence(detail) if detail else None,
         as_sentence(unspoken(detail)) if detail else None,
         preferred.title if preferred else None,
-        a_role(preferred.title) if preferred else None,
+        role_with_note(a_role(preferred.title), preferred.note or "") if preferred else None,
         preferred.note if preferred else None,
         condition_of(preferred.note) if preferred and preferred.note else None,
         date,

@@ -176,7 +176,10 @@ def strengths_as(strengths: str) -> str:
         return "brings_an" if vowel else "brings_a"
     # "five years building pipelines", "two decades of …": time spent is brought.
     spent = second in ("years", "decades", "months")
+    last = words[-1]
     if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS or spent:
+        return "brings"
+    if last in _BROUGHT_HEADS and len(words) > 1:  # "Six Sigma and PPAP experience"
         return "brings"
     # A field of work, typed bare: "distributed systems and on-call leadership".
     return "strong_in"
@@ -298,6 +301,10 @@ def news_of(news: str, company: str) -> str:
         return as_clause(news)
     # A noun phrase goes mid-sentence: "The new lab building." reads "the new lab building".
     news = news.rstrip(".!")
+    # "your partnership announced last month", its date gone, leaves "announced" hanging.
+    head, _, last = news.rpartition(" ")
+    if head and last.lower() in _NEWS_VERBS:
+        news = head
     first = news.split(" ", 1)[0]
     return news[0].lower() + news[1:] if first in ("The", "Your", "Our", "Its", "Their") else news
 
@@ -333,6 +340,17 @@ def as_sentence(text: str) -> str:
 
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
 _DECIDED = re.compile(r"\b(decided|decision|decide)\b", re.IGNORECASE)
+
+
+_WHEN = re.compile(
+    r"\b(?:yesterday|last (?:night|week)|this morning|earlier today|(?:days|a few days) ago)\b",
+    re.IGNORECASE,
+)
+
+
+def says_when(text: str) -> bool:
+    """ "I accepted another offer yesterday morning": the reason dates the decision."""
+    return _WHEN.search(text) is not None
 
 
 def apologises(text: str) -> bool:
@@ -420,9 +438,23 @@ def as_name(name: str) -> str:
         return name
     words = name.split(" ")
     return " ".join(
-        word if index and word in _PARTICLES else word[:1].upper() + word[1:]
+        word if index and word in _PARTICLES else _capitalised(word)
         for index, word in enumerate(words)
     )
+
+
+def _capitalised(word: str) -> str:
+    """ "o'neill" → "O'Neill", "mcdonald" → "McDonald", "park-hoffmann" → "Park-Hoffmann"."""
+    return "-".join(_capitalised_part(part) for part in word.split("-"))
+
+
+def _capitalised_part(part: str) -> str:
+    part = part[:1].upper() + part[1:]
+    if len(part) > 2 and part[1] == "'" and part[0] in "OD":
+        return part[:2] + part[2].upper() + part[3:]
+    if len(part) > 2 and part.startswith("Mc"):
+        return "Mc" + part[2].upper() + part[3:]
+    return part
 
 
 # Shorthand and emoji: fine in a chat, casual in a letter to a hiring manager.
@@ -464,6 +496,16 @@ _ROLE_BREAKS = _words("at on in with for within across where")
 
 
 _CONDITIONS = ("if ", "when ", "whenever ", "once ", "should ", "in case ")
+# A note that can follow the role: "on your water and environment team", "focused on grants".
+_AFTER_ROLE = ("on ", "in ", "with ", "within ", "at ", "for ", "focused on ", "working on ")
+
+
+def role_with_note(phrase: str, note: str) -> str:
+    """ "a Graduate Engineer role on your water team" when the note was typed to follow the
+    role; the phrase alone otherwise."""
+    if not note.lower().startswith(_AFTER_ROLE) or " like " in phrase:
+        return phrase
+    return f"{phrase} {note.rstrip('.,;:!')}"
 
 
 def condition_of(note: str) -> str | None:
@@ -484,7 +526,7 @@ _SPOKEN_TITLE_WORDS = 7
 def spoken_title(title: str) -> str | None:
     """A title as said on the phone: "Full-Stack Engineer (Contract→Perm)" without its aside
     in brackets; None when it is still too long to say."""
-    spoken = _ASIDE.sub("", title).strip() or title
+    spoken = unspoken(_ASIDE.sub("", title).strip() or title)
     return spoken if len(spoken.split()) <= _SPOKEN_TITLE_WORDS else None
 
 

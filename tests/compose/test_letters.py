@@ -314,6 +314,7 @@ STRENGTHS_AS_TYPED = [
     ("great with clients", "Sam is great with clients."),
     ("five years of Go", "Sam brings five years of Go."),
     ("five years building streaming pipelines", "Sam brings five years building streaming"),
+    ("Six Sigma Green Belt and PPAP experience", "Sam brings Six Sigma Green Belt and PPAP"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
     ("strong teaching record", "Sam brings a strong teaching record."),
     ("very experienced engineer", "Sam is a very experienced engineer."),
@@ -392,6 +393,7 @@ def _check_ins(body: dict[str, Any]) -> list[dict[str, Any]]:
         ("the new office opened recently.", "I saw that the new office opened —"),
         ("the recently launched portal", "the team on the recently launched portal!"),
         ("Congratulations on the Series B!", "the team on the Series B! I'd"),
+        ("your NHS trust partnership announced last month", "on your NHS trust partnership! I'd"),
     ],
 )
 def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
@@ -596,11 +598,13 @@ def test_letters_after_a_name_are_not_greeted_and_lowercase_names_get_capitals()
     body = decline_request(
         candidate={"name": "jess moreno", "email": "jess@example.com"},
         recipient={"name": "kelsey de la cruz"},
+        referral={"name": "sean o'neill-mcbride", "timing": "now"},
     )
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith("Hi Kelsey,")
     assert "\nJess Moreno\n" in messages["email"]["text"]
     assert "it's Jess Moreno" in messages["phone_script"]["text"]
+    assert "recommend Sean O'Neill-McBride" in messages["email"]["text"]
 
 
 def test_casual_typing_and_a_long_reason_are_pointed_out() -> None:
@@ -738,3 +742,47 @@ def test_a_call_never_reads_out_an_emoji() -> None:
     assert "I accepted another offer." in messages["phone_script"]["text"]
     assert "🙂" not in messages["phone_script"]["text"]
     assert "I accepted another offer 🙂" in messages["email"]["text"]  # written: as typed
+
+
+def test_a_note_typed_to_follow_the_better_fit_role_follows_it() -> None:
+    preferred = {"title": "Water Resources Engineer", "note": "on your water and environment team"}
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(preferred_role=preferred)))
+    assert (
+        "a Water Resources Engineer role on your water and environment team"
+        in (messages["email"]["text"])
+    )
+
+
+def test_an_early_morning_interview_is_called_once_the_working_day_starts() -> None:
+    early = NOW.astimezone(timezone(timedelta(hours=-5))).replace(hour=4) + timedelta(hours=0)
+    body = decline_request(stage="interview", interview_at=(early + timedelta(hours=4)).isoformat())
+    for now, expected in (
+        (early, "as soon as their working day starts"),
+        (early + timedelta(hours=5), "now rather"),
+    ):
+        _, guidance = compose_fields(DeclineRequest.model_validate(body), now=now)
+        advice = {item["code"]: item["message"] for item in guidance}
+        if "interview_imminent" in advice:
+            assert expected in str(advice["interview_imminent"]), now
+
+
+def test_a_reason_that_dates_the_decision_is_pointed_out_beside_a_missed_interview() -> None:
+    reason = {
+        "category": "accepted_other_offer",
+        "detail": "I accepted another offer yesterday morning.",
+    }
+    body = decline_request(
+        stage="interview", interview_at="2026-11-24T13:00:00-05:00", reason=reason
+    )
+    advice = {
+        item["code"]: item["message"] for item in _compose(DeclineRequest.model_validate(body))[1]
+    }
+    assert "tells them you knew beforehand" in advice["interview_passed"]
+
+
+def test_an_emoji_in_a_title_is_casual_and_never_said() -> None:
+    messages, guidance = _compose(
+        DeclineRequest.model_validate(decline_request(role="Growth Marketer 🚀"))
+    )
+    assert "check_typing" in {item["code"] for item in guidance}
+    assert "🚀" not in messages["phone_script"]["text"] + messages["phone_script"]["voicemail"]
