@@ -102,7 +102,15 @@ def main(argv: list[str] | None = None) -> int:
                     warmup_seconds=4.0,
                     duration_seconds=args.seconds + 4.0,
                 )
-                load = threading.Thread(target=run_load, args=(spec, workdir))
+                failures: list[BaseException] = []
+
+                def drive() -> None:
+                    try:
+                        run_load(spec, workdir, expect="201")
+                    except BaseException as error:  # reported below: samples of failing requests mislead
+                        failures.append(error)
+
+                load = threading.Thread(target=drive)
                 load.start()
                 # Sampled after the warm-up, as the benchmark measures: the first requests of
                 # each shape build its skeletons, a cost paid once.
@@ -130,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                     capture_output=True,
                 )
                 load.join()
+                if failures:
+                    raise RuntimeError("the load failed, so the profile is of errors") from failures[0]
                 collapsed = raw.read_text()
     if args.output:
         args.output.write_text(collapsed)
