@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                 def drive() -> None:
                     try:
                         run_load(spec, workdir, expect="201")
-                    except BaseException as error:  # reported below: samples of failing requests mislead
+                    # Reported below: samples of failing requests would mislead.
+                    except BaseException as error:
                         failures.append(error)
 
                 load = threading.Thread(target=drive)
@@ -139,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 load.join()
                 if failures:
-                    raise RuntimeError("the load failed, so the profile is of errors") from failures[0]
+                    failed = "the load failed, so the profile is of errors"
+                    raise RuntimeError(failed) from failures[0]
                 collapsed = raw.read_text()
     if args.output:
         args.output.write_text(collapsed)
