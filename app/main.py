@@ -139,6 +139,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         # A redirect to the "right" path would name whatever host the client sent (an open
         # redirect); a path with a trailing slash is a plain 404 instead.
         redirect_slashes=False,
+        # The service reports through its own metrics and log line (app.observe), not
+        # OpenTelemetry. Left on, FastAPI asks OpenTelemetry on every request whether a
+        # provider is configured (an environment look-up each time): 3-4% of the write path.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.clock = clock

@@ -16,6 +16,7 @@ sentence, is decided when filling, on the filled text (`stop()`).
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from markupsafe import escape
@@ -75,28 +76,70 @@ def render_step(
     return skeleton.fill(every, escaped)
 
 
+class _Filling:
+    """One output (or stop argument) of a skeleton: its wording cut at the slots, and the
+    values that go between the cuts, by their numbers.
+
+    Put together by one slice assignment and one join, not by str.format: format scans every
+    character of the wording on every call (a letter's skeleton took 9 µs to format against
+    1 µs to join), and a decline fills some forty of them."""
+
+    __slots__ = ("_literals", "_only", "_size", "_take")
+
+    def __init__(self, pieces: list[str | int]) -> None:
+        literals: list[str] = [""]
+        slots: list[int] = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                literals[-1] += piece
+            else:
+                slots.append(piece)
+                literals.append("")
+        self._literals = tuple(literals)
+        self._size = len(literals) + len(slots)
+        # itemgetter of one index returns the value, not a tuple of it.
+        self._take = itemgetter(*slots) if len(slots) > 1 else None
+        self._only = slots[0] if len(slots) == 1 else None
+
+    def __call__(self, values: Sequence[str | None]) -> str:
+        literals = self._literals
+        if self._take is None:
+            if self._only is None:
+                return literals[0]
+            return _joined((literals[0], values[self._only], literals[1]))
+        parts: list[str | None] = [""] * self._size
+        parts[0::2] = literals
+        parts[1::2] = self._take(values)
+        return _joined(parts)
+
+
+def _joined(parts: Sequence[str | None]) -> str:
+    # A slot is made only for a text the shape has, so None here is a skeleton made for
+    # another shape: join refuses it rather than print "None".
+    return "".join(parts)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, slots=True)
 class Skeleton:
-    """A step's outputs for one shape, as format strings: `{n}` is the text in slot n, and
-    after the texts come the endings of the stops still to decide, which `stops` holds the
-    arguments of (as format strings too; an argument holds earlier stops only). Wording's own
-    braces are doubled, so nothing in a template can be taken for a slot."""
+    """A step's outputs for one shape, each cut at its slots (`_Filling`): slot n takes the
+    text in slot n, and after the texts come the endings of the stops still to decide, which
+    `stops` holds the arguments of (cut the same way; an argument holds earlier stops only)."""
 
-    outputs: tuple[str, ...]
-    stops: tuple[str, ...]
+    outputs: tuple[_Filling, ...]
+    stops: tuple[_Filling, ...]
     html: frozenset[int]
 
     def fill(self, texts: Sequence[str | None], escaped: Sequence[str | None]) -> tuple[str, ...]:
         """The outputs with the texts put in; HTML outputs get `escaped`, the same escaped."""
         values = list(texts)
         for argument in self.stops:
-            values.append("" if ends_sentence(argument.format(*values)) else ".")
+            values.append("" if ends_sentence(argument(values)) else ".")
         if not self.html:
-            return tuple([output.format(*values) for output in self.outputs])
+            return tuple([output(values) for output in self.outputs])
         html = [*escaped, *values[len(texts) :]]
         return tuple(
             [
-                output.format(*(html if index in self.html else values))
+                output(html if index in self.html else values)
                 for index, output in enumerate(self.outputs)
             ]
         )
@@ -142,26 +185,19 @@ def _compile(
     """The skeleton of these renderings, whose markers hold `texts` slots."""
     decided: dict[int, str] = {}  # stops their wording decides, whatever the texts
     order: dict[int, int] = {}  # the others: their place after the texts
-    stops: list[str] = []
+    stops: list[_Filling] = []
     for number, argument in enumerate(arguments):
         pieces = _pieces(argument, decided, order, texts)
         end = _decided_ending(pieces, texts)
         if end is None:
             order[number] = texts + len(stops)
-            stops.append(_format(pieces))
+            stops.append(_Filling(pieces))
         else:
             decided[number] = end
     return Skeleton(
-        outputs=tuple(_format(_pieces(output, decided, order, texts)) for output in outputs),
+        outputs=tuple(_Filling(_pieces(output, decided, order, texts)) for output in outputs),
         stops=tuple(stops),
         html=html,
-    )
-
-
-def _format(pieces: list[str | int]) -> str:
-    return "".join(
-        piece.replace("{", "{{").replace("}", "}}") if isinstance(piece, str) else f"{{{piece}}}"
-        for piece in pieces
     )
 
 

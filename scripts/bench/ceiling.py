@@ -2,7 +2,8 @@
 
 The same request validation (FastAPI with the same Pydantic `DeclineRequest`), a new id, and
 one raw driver insert of a JSON document as large as the real one into the same table (asyncpg
-for PostgreSQL; sqlite3 or aiosqlite for SQLite); no ORM, no SQLAlchemy, no templates, no auth.
+for PostgreSQL; sqlite3 or aiosqlite for SQLite, with the app's pragmas and its checkpoints in a
+thread); no ORM, no SQLAlchemy, no templates, no auth.
 The response carries the document, as the real endpoint does.
 
 Served by uvicorn like the app: `uvicorn --factory scripts.bench.ceiling:create_ceiling`,
@@ -11,6 +12,7 @@ DATABASE_URL, DB_POOL_SIZE (default 10), CEILING_DOCUMENT_BYTES (default 6000),
 CEILING_TENANT_ID (default ten_default), CEILING_SQLITE_DRIVER (sqlite3 | aiosqlite).
 """
 
+import asyncio
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -23,6 +25,9 @@ import asyncpg  # type: ignore[import-untyped]
 from fastapi import FastAPI, Response
 
 from app import ids
+from app.config import Settings
+from app.db import SQLITE_PRAGMAS
+from app.maintenance import checkpoint
 from app.schemas import DeclineRequest
 from scripts.bench.databases import SQLITE_TIME, driver_dsn, is_postgresql, sqlite_path
 
@@ -57,11 +62,12 @@ def _sqlite_columns(connection: sqlite3.Connection) -> list[str]:
 
 
 def _sqlite_prepare(connection: sqlite3.Connection) -> None:
-    # The same settings as the app's engine.
-    connection.execute("PRAGMA journal_mode=WAL")
+    # The app's own settings (app.db.SQLITE_PRAGMAS): the same durability, and the WAL copied
+    # back by a checkpoint in a thread (create_ceiling's lifespan), as the app's server does,
+    # not by whichever commit fills it.
+    for pragma in SQLITE_PRAGMAS:
+        connection.execute(pragma)
     connection.execute("PRAGMA busy_timeout=5000")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _row(values: dict[str, Any], columns: list[str]) -> list[Any]:
@@ -104,10 +110,9 @@ async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
 
 async def _aiosqlite(path: str) -> tuple[Insert, Callable[[], Any]]:
     connection = await aiosqlite.connect(path, isolation_level=None)
-    await connection.execute("PRAGMA journal_mode=WAL")
+    for pragma in SQLITE_PRAGMAS:
+        await connection.execute(pragma)
     await connection.execute("PRAGMA busy_timeout=5000")
-    await connection.execute("PRAGMA synchronous=NORMAL")
-    await connection.execute("PRAGMA foreign_keys=ON")
     cursor = await connection.execute("PRAGMA table_info(declines)")
     columns = sorted(row[1] for row in await cursor.fetchall())
     statement = (
@@ -132,16 +137,23 @@ def create_ceiling() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        checkpoints = None
         if is_postgresql(url):
             insert, close = await _postgresql(url, pool_size)
-        elif sqlite_driver == "aiosqlite":
-            insert, close = await _aiosqlite(sqlite_path(url))
         else:
-            insert, close = await _sqlite3(sqlite_path(url))
+            if sqlite_driver == "aiosqlite":
+                insert, close = await _aiosqlite(sqlite_path(url))
+            else:
+                insert, close = await _sqlite3(sqlite_path(url))
+            checkpoints = asyncio.create_task(checkpoint(Settings(database_url=url), stop))
         store["insert"] = insert
         try:
             yield
         finally:
+            stop.set()
+            if checkpoints is not None:
+                await checkpoints
             await close()
 
     app = FastAPI(lifespan=lifespan)
