@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, Table, cast, func, select
+from sqlalchemy import ColumnElement, Select, Table, cast, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.models import DeclineRow
+from app.models import DeclineRow, utc_month
 from app.store.declines import LogQuery, log_conditions
 
 _table: Table = DeclineRow.__table__  # type: ignore[assignment]
@@ -112,15 +112,21 @@ async def export_pages(
         last_id = rows[-1][0]
 
 
-def _group_key(dialect: str, group_by: GroupBy) -> ColumnElement[Any]:
+def _group_key(group_by: GroupBy) -> ColumnElement[Any]:
     c = _table.c
     if group_by == "reason":
         return c.reason
     if group_by == "stage":
         return c.stage
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", c.created_at), "YYYY-MM")
-    return func.strftime("%Y-%m", c.created_at)  # SQLite keeps UTC as offset-less text
+    return utc_month(c.created_at)
+
+
+def _key_text(dialect: str, group_by: GroupBy, key: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The key as the API shows it. On PostgreSQL a month is a timestamp, formatted after
+    grouping, once a month rather than once a row (to_char on every row doubled a count's time)."""
+    if group_by == "month" and dialect == "postgresql":
+        return func.to_char(key, literal_column("'YYYY-MM'"))
+    return key
 
 
 def counts_statement(
@@ -131,15 +137,26 @@ def counts_statement(
     created_after: datetime | None = None,
     created_before: datetime | None = None,
 ) -> Select[Any]:
-    """(key, count) of the tenant's declines in the time range, by key, for `dialect`."""
+    """(key, count) of the tenant's declines in the time range, by key, for `dialect`.
+
+    By month on SQLite, the range is also said in months (the times imply them): SQLite counts
+    months from the month index (models.py), and without them would read it from the tenant's
+    first month however narrow the range (0.26 s for two weeks of a million declines, against
+    0.03 s). PostgreSQL reads a narrow range from (tenant_id, created_at, ...), where the same
+    conditions only cost it a date_trunc per row."""
     c = _table.c
-    key = _group_key(dialect, group_by).label("key")
+    key = _group_key(group_by)
     conditions: list[ColumnElement[bool]] = [c.tenant_id == tenant_id]
-    if created_after:
-        conditions.append(c.created_at > created_after.astimezone(UTC))
-    if created_before:
-        conditions.append(c.created_at < created_before.astimezone(UTC))
-    return select(key, func.count()).where(*conditions).group_by(key).order_by(key)
+    for bound, after in ((created_after, True), (created_before, False)):
+        if bound is None:
+            continue
+        moment = literal(bound.astimezone(UTC), c.created_at.type)
+        conditions.append(c.created_at > moment if after else c.created_at < moment)
+        if group_by == "month" and dialect == "sqlite":
+            month = utc_month(moment)
+            conditions.append(key >= month if after else key <= month)
+    shown = _key_text(dialect, group_by, key).label("key")
+    return select(shown, func.count()).where(*conditions).group_by(key).order_by(key)
 
 
 async def counts(
@@ -150,8 +167,8 @@ async def counts(
     created_after: datetime | None = None,
     created_before: datetime | None = None,
 ) -> list[tuple[str, int]]:
-    """Counted by the database from the (tenant_id, created_at, reason, stage) index alone
-    (scripts/bench records the plans)."""
+    """Counted by the database from an index alone: (tenant_id, created_at, reason, stage),
+    or by month (tenant_id, month, created_at) (scripts/bench records the plans)."""
     statement = counts_statement(
         engine.dialect.name,
         tenant_id=tenant_id,

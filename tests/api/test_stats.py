@@ -58,3 +58,33 @@ async def test_stats_refuse_what_they_cannot_count(client: AsyncClient) -> None:
         response = await client.get("/v1/stats", params=params)
         assert response.status_code == 422, params
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_months_of_a_range_that_starts_and_ends_inside_them(
+    client: AsyncClient, app: FastAPI
+) -> None:
+    # By month the range is also read as a range of months: the months it starts and ends in
+    # are counted, in part, and nothing outside the times.
+    for moment in (
+        "2025-12-31T23:59:59+00:00",
+        "2026-01-10T00:00:00+00:00",
+        "2026-01-31T23:59:59+00:00",
+        "2026-02-03T00:00:00+00:00",
+        "2026-02-20T00:00:00+00:00",
+    ):
+        await create_at(app, client, moment)
+    response = await client.get(
+        "/v1/stats",
+        params={
+            "group_by": "month",
+            "created_after": "2026-01-05T00:00:00+01:00",
+            "created_before": "2026-02-10T00:00:00Z",
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [(item["key"], item["count"]) for item in body["items"]] == [
+        ("2026-01", 2),
+        ("2026-02", 1),
+    ]
+    assert body["total"] == 3
