@@ -4,9 +4,10 @@ Counting by month from the (tenant_id, created_at, ...) index, SQLite sorted eve
 into a temporary tree to group them, and PostgreSQL, knowing nothing of how many months there
 are, guessed one per row and sorted them all on disk. From this index SQLite reads the months
 in order, and PostgreSQL gathers statistics on its expression and hashes the dozen or so
-months there are (or reads them from here). At 1,000,000 declines a count by month took 1.2-1.5 s
-on SQLite and 3.3-3.6 s on PostgreSQL before, 0.3-0.4 s and 0.4-1.1 s after
-(docs/performance.md, "Stats at 1,000,000 declines").
+months there are (or reads them from here). At 1,000,000 declines a count by month took
+1.2-2.0 s on SQLite and 3.3-3.9 s on PostgreSQL before, 0.3-0.8 s and 0.85-1.1 s after (0.4-0.5 s
+where PostgreSQL's planner reads the index) (docs/performance.md, "Stats at 1,000,000
+declines").
 
 The expressions are app.models.utc_month's, written out: an expression index serves only a
 query that says exactly the same.
