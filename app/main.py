@@ -110,8 +110,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         # A closeout holds thousands of young objects while it composes, and the default
         # thresholds (700, 10, 10) collect them young every ~700 allocations, so those alive
         # at the time climb into the old generation and trigger a full collection every few
-        # seconds: 15-20 ms each on SQLite's closeout runs, in about one closeout in sixty,
-        # which is the p99 (docs/performance.md). Young collections are cheap per object, so
+        # seconds: 15-20 ms each on SQLite's closeout runs, inside 7 of a run's 16 slowest
+        # closeouts (docs/performance.md). Young collections are cheap per object, so
         # they run less often and most of a request's objects are freed by reference count
         # before any collection sees them: full collections fell from 11-12 to 1 a run.
         thresholds = gc.get_threshold()
