@@ -439,6 +439,7 @@ def facts_from(
         in_lowercase(request.role)
         or in_lowercase(request.company)
         or looks_casual(request.role)
+        or looks_casual(request.company)
         or any(looks_casual(text) for text in _free_texts(request)),
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and says_when(detail),

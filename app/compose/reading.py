@@ -460,7 +460,7 @@ def _capitalised_part(part: str) -> str:
 # Shorthand and emoji: fine in a chat, casual in a letter to a hiring manager.
 _CASUAL = re.compile(
     r"\b(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda|sorta"
-    r"|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]",
+    r"|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
     re.IGNORECASE,
 )
 

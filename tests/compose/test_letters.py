@@ -757,7 +757,7 @@ def test_an_early_morning_interview_is_called_once_the_working_day_starts() -> N
     early = NOW.astimezone(timezone(timedelta(hours=-5))).replace(hour=4) + timedelta(hours=0)
     body = decline_request(stage="interview", interview_at=(early + timedelta(hours=4)).isoformat())
     for now, expected in (
-        (early, "as soon as their working day starts"),
+        (early, "as soon as someone is likely to be in, before the interview"),
         (early + timedelta(hours=5), "now rather"),
     ):
         _, guidance = compose_fields(DeclineRequest.model_validate(body), now=now)
@@ -786,3 +786,16 @@ def test_an_emoji_in_a_title_is_casual_and_never_said() -> None:
     )
     assert "check_typing" in {item["code"] for item in guidance}
     assert "🚀" not in messages["phone_script"]["text"] + messages["phone_script"]["voicemail"]
+
+
+@pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
+def test_the_email_after_a_call_keeps_the_better_fit_role_on_record(tone: str) -> None:
+    email = _compose(DeclineRequest.model_validate(decline_request(tone=tone)))[0]["email"]
+    assert "Engineering Manager, Data Platform" in email["after_call"]["text"]
+    culture = decline_request(tone=tone, reason={"category": "company_fit"})
+    email = _compose(DeclineRequest.model_validate(culture))[0]["email"]
+    assert "Engineering Manager" not in email["after_call"]["text"]
+
+
+def test_braces_in_a_company_are_pointed_out() -> None:
+    assert "check_typing" in _guidance(decline_request(company="Al Noor Holdings {{Dubai}}"))
