@@ -7,7 +7,7 @@ path's too. Rows written before keep their pglz data, which PostgreSQL still rea
 values use lz4. SQLite does not compress, so this does nothing there.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
