@@ -120,6 +120,9 @@ class Facts:
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
+    # Someone to recommend: a name, how they are known or what they bring. A later referral
+    # without any is no message of its own, so no follow-up is drafted and the guidance says so.
+    referral_has_someone: bool
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, "decided", or an opening "After …".
     detail_apologises: bool
@@ -274,11 +277,11 @@ def _free_texts(request: DeclineRequest) -> list[str]:
 def first_name(name: str) -> str:
     """How a referral is named after the first time: the first word of the name, without a
     courtesy title (the guidance asks to check it when the name has three words or more)."""
-    return without_post_nominals(spoken_name(name)).split(" ", 1)[0]
+    return spoken_name(name).split(" ", 1)[0]
 
 
 def _uncertain(name: str) -> bool:
-    words = without_post_nominals(spoken_name(name)).split(" ")
+    words = spoken_name(name).split(" ")
     return len(words) > 2 and " and " not in name and " & " not in name
 
 
@@ -413,6 +416,7 @@ def facts_from(
         referral_name = "[their name]"
     related = referral.relationship if referral else None
     common = relationship.common_ground
+    shared_as = common_as(common) if common else None
     news = relationship.company_news
     detail = request.reason.detail
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
@@ -429,7 +433,7 @@ def facts_from(
         request.role.lower().endswith(_ROLE_ENDINGS),
         has_parts(request.role),
         theirs,
-        common_as(common) if common else None,
+        shared_as,
         news is not None and news_is_a_clause(news),
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
@@ -438,12 +442,13 @@ def facts_from(
         referral_name is not None and not unnamed and _uncertain(referral_name),
         in_lowercase(request.role)
         or in_lowercase(request.company)
-        or looks_casual(request.role)
-        or looks_casual(request.company)
-        or any(looks_casual(text) for text in _free_texts(request)),
+        or any(
+            looks_casual(text) for text in (request.role, request.company, *_free_texts(request))
+        ),
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and says_when(detail),
         unnamed,
+        referral is not None and any([referral.name, referral.email, related, referral.strengths]),
         detail is not None and apologises(detail),
         detail is not None and says_decided(detail),
         detail is not None and opens_with_after(detail),
@@ -488,9 +493,7 @@ def facts_from(
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
-        as_sentence(relationship.common_ground)
-        if relationship.common_ground and common_as(relationship.common_ground) == "thing"
-        else None,
+        as_sentence(common) if common and shared_as == "thing" else None,
         news_of(news, request.company) if news else None,
         in_prose(accepted_company) if accepted_company else None,
     )

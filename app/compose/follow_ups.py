@@ -39,18 +39,9 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
     return [(hook, with_preferred and visit == len(hooks) - 1) for visit, hook in enumerate(hooks)]
 
 
-def referral_to_say(facts: Facts) -> bool:
-    """Whether a recommendation sent later has anyone to recommend: a follow-up that only says
-    "I'd recommend someone" is not worth a message of its own."""
-    return any(
-        text is not None
-        for text in (facts.referral_name, facts.referral_relationship, facts.referral_strengths)
-    )
-
-
 def follow_up_fields(facts: Facts) -> list[dict[str, object]]:
     follow_ups: list[dict[str, object]] = []
-    if facts.referral_later and referral_to_say(facts):
+    if facts.referral_later and facts.referral_has_someone:
         follow_ups.append(
             _letter(facts, "referral", REFERRAL_AFTER_DAYS, hook="", visit=0, with_preferred=False)
         )

@@ -421,9 +421,10 @@ _PARTICLES = _words("de la del der den van von da di du le bin binti al el y e")
 
 def without_post_nominals(name: str) -> str:
     words = name.replace(",", " ").split()
+    typed = len(words)
     while len(words) > 1 and words[-1].lower() in _POST_NOMINALS:
         words.pop()
-    return " ".join(words) if len(words) < len(name.replace(",", " ").split()) else name
+    return " ".join(words) if len(words) < typed else name
 
 
 def is_only_a_title(name: str) -> bool:
