@@ -74,10 +74,7 @@ def measure_outbox(kind: str, config: BenchConfig, folder: Path, say: Progress) 
             order = ["subscribed", "none"] if number % 2 == 0 else ["none", "subscribed"]
             for side in order:
                 app, key = sides[side]
-                calls = [
-                    Call("POST", "/v1/declines", body, {"Authorization": f"Bearer {key}"})
-                    for body in bodies.decline_bodies(256)
-                ]
+                calls = _decline_calls(key)
                 spec = LoadSpec(
                     host=server.HOST,
                     port=app.port,
@@ -109,6 +106,14 @@ def measure_outbox(kind: str, config: BenchConfig, folder: Path, say: Progress) 
     )
 
 
+def _decline_calls(key: str) -> list[Call]:
+    """The write path's 256 realistic all-channel creates, as both follow-through parts send."""
+    return [
+        Call("POST", "/v1/declines", body, {"Authorization": f"Bearer {key}"})
+        for body in bodies.decline_bodies(256)
+    ]
+
+
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU the process has used (Linux): what a delivery costs the worker,
     whatever else the machine's cores were doing at the time."""
@@ -134,10 +139,7 @@ def measure_delivery(kind: str, config: BenchConfig, folder: Path, say: Progress
             assert status == 201, text
             await asyncio.sleep(2)  # the worker's start-up is not part of the figure
             cpu_before = _cpu_seconds(worker)
-            calls = [
-                Call("POST", "/v1/declines", body, {"Authorization": f"Bearer {key}"})
-                for body in bodies.decline_bodies(256)
-            ]
+            calls = _decline_calls(key)
             spec = LoadSpec(
                 host=server.HOST,
                 port=app.port,
