@@ -45,6 +45,7 @@ from app.compose.reading import (
     spoken_title,
     strengths_as,
     strengths_of,
+    surname_of,
     topic_of,
     unspoken,
     without_post_nominals,
@@ -118,6 +119,7 @@ class Facts:
     # the guidance says so.
     typed_casually: bool
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
+    detail_is_terse: bool  # a word or two ("Pay."): reads as abrupt as a sentence of its own
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # Someone to recommend: a name, how they are known or what they bring. A later referral
@@ -254,6 +256,8 @@ def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
 
 # A reason longer than this is more than a sentence or two.
 DETAIL_LONG = 240
+# Up to this many words, a reason is a fragment ("Pay.", "Commute.") rather than a sentence.
+DETAIL_TERSE_WORDS = 2
 
 
 def _free_texts(request: DeclineRequest) -> list[str]:
@@ -300,7 +304,7 @@ def addressed_as(name: str) -> str:
         return " and ".join(addressed_as(person) for person in people if person)
     words = without_post_nominals(name).split(" ")
     if len(words) > 1 and words[0].lower() in COURTESY_TITLES:
-        return f"{words[0]} {words[-1]}"
+        return f"{words[0]} {surname_of(words[1:])}"
     return words[0]
 
 
@@ -446,6 +450,7 @@ def facts_from(
             looks_casual(text) for text in (request.role, request.company, *_free_texts(request))
         ),
         detail is not None and len(detail) > DETAIL_LONG,
+        detail is not None and len(detail.split()) <= DETAIL_TERSE_WORDS,
         detail is not None and says_when(detail),
         unnamed,
         referral is not None and any([referral.name, referral.email, related, referral.strengths]),

@@ -141,11 +141,18 @@ _ADVERBS = _words("really very extremely super incredibly exceptionally genuinel
 _SENTENCE_STARTS = _words("her his their they she's he's they're i i've we we've")
 
 
+_SPANS = _words("years yrs decades months")
+_NUMBERS = _words(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty many several"
+)
+
+
 def strengths_as(strengths: str) -> str:
     """How to join a referral's strengths to their name: "is" ("a brilliant designer", "great
     with clients"), "is_a"/"is_an" ("strong operator"), "excels_at" ("building fast React
     apps"), "verb" ("led our move to Kubernetes"), "strong_in" ("distributed systems"), else
-    "brings" ("a great eye for type", "five years of Go"), which suits any noun phrase; or
+    "has"/"has_spent" ("ten years of Go", "five years building pipelines"), else "brings"
+    ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
     words = [word.strip(",;:.").lower() for word in strengths_of(strengths).split()]
     # "an" or "a" goes before what was typed: "a very experienced engineer".
@@ -174,10 +181,13 @@ def strengths_as(strengths: str) -> str:
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
         # "strong teaching record" is something one has one of: "brings a strong …".
         return "brings_an" if vowel else "brings_a"
-    # "five years building pipelines", "two decades of …": time spent is brought.
-    spent = second in ("years", "decades", "months")
+    # Time is had ("ten years of Go", "10 yrs on commercial sites"), or spent doing something
+    # ("five years building pipelines"): "brings" reads as a mail merge with a number.
+    if second in _SPANS and (first[0].isdigit() or first in _NUMBERS):
+        third = words[2] if len(words) > 2 else ""
+        return "has_spent" if len(third) > 4 and third.endswith("ing") else "has"
     last = words[-1]
-    if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS or spent:
+    if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS:
         return "brings"
     if last in _BROUGHT_HEADS and len(words) > 1:  # "Six Sigma and PPAP experience"
         return "brings"
@@ -427,6 +437,16 @@ def without_post_nominals(name: str) -> str:
     return " ".join(words) if len(words) < typed else name
 
 
+def surname_of(words: list[str]) -> str:
+    """The family name of a name without its title: the last word, or from the particle it
+    starts with ("Pieter de Vries": "de Vries", "Ana María de la Cruz": "de la Cruz"). A
+    first word is a particle only as typed in lowercase ("de Vries"), not a name ("Al Smith")."""
+    for index, word in enumerate(words):
+        if (word.lower() if index else word) in _PARTICLES:
+            return " ".join(words[index:])
+    return words[-1]
+
+
 def is_only_a_title(name: str) -> bool:
     """ "Prof", "Dr.", "Ms": a title typed where the name goes."""
     return " " not in name and name.lower() in HONORIFICS | _words("prof. professor")
@@ -547,15 +567,35 @@ def a_role(title: str) -> str:
     lower = [word.lower().strip(",.") for word in words]
     if lower[0] in ("a", "an"):
         return title
+    article = "an" if _takes_an(title) else "a"
+    job, comma, field = title.partition(", ")
+    if comma and _is_a_field(job, field):
+        return f"{article} {job} role in {field}"
     if any(mark in title for mark in ",()/;:&|"):
         return f"a role like {title}"
-    article = "an" if _takes_an(title) else "a"
     if any(word in _ROLE_WORDS for word in lower):
         return f"{article} {title}"
     for at, word in enumerate(words[1:], 1):
         if word in _ROLE_BREAKS:  # lower case: "in" of "Head of Sales in EMEA", not "In"
             return f"{article} {' '.join(words[:at])} role {' '.join(words[at:])}"
     return f"{article} {title} role"
+
+
+# What may follow a title's comma without being the team or field the role is in:
+# "Software Engineer, Senior", "Analyst, Level 3", "Designer, Remote".
+_NOT_A_FIELD = _words(
+    "senior junior lead principal staff chief head level grade band entry mid i ii iii iv v"
+    " remote hybrid contract temporary temp interim permanent part-time full-time fixed-term"
+)
+
+
+def _is_a_field(job: str, field: str) -> bool:
+    """ "Associate, Investment Banking": one job, then the team or field it is in, so it
+    reads as "an Associate role in Investment Banking"."""
+    if not job or not field or any(mark in title for title in (job, field) for mark in ",()/;:|"):
+        return False
+    first = field.split(" ", 1)[0].lower()
+    return first not in _NOT_A_FIELD and not first[0].isdigit()
 
 
 _AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE

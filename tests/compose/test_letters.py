@@ -173,7 +173,9 @@ def test_the_reason_is_the_candidates_or_the_tables_and_nothing_else(
     assert not [words for words in others if words in email]
     if request.reason.category.value == "other":
         decision = next(
-            p for p in email.split("\n\n") if re.search("decided to|decision to|going to", p)
+            p
+            for p in email.split("\n\n")
+            if re.search("decided to|decision to|going to|writing to", p)
         )
         short_notice = "short notice" in decision
         assert len(SENTENCE.findall(decision)) == 1 + short_notice, decision
@@ -312,8 +314,8 @@ STRENGTHS_AS_TYPED = [
     ("building fast React interfaces", "Sam excels at building fast React interfaces."),
     ("led our move to Kubernetes", "Sam led our move to Kubernetes."),
     ("great with clients", "Sam is great with clients."),
-    ("five years of Go", "Sam brings five years of Go."),
-    ("five years building streaming pipelines", "Sam brings five years building streaming"),
+    ("five years of Go", "Sam has five years of Go."),
+    ("five years building streaming pipelines", "Sam has spent five years building streaming"),
     ("Six Sigma Green Belt and PPAP experience", "Sam brings Six Sigma Green Belt and PPAP"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
     ("strong teaching record", "Sam brings a strong teaching record."),
@@ -458,7 +460,8 @@ def test_a_preferred_role_typed_with_its_article_gets_no_second_one() -> None:
         ("Store Manager at a store in South Austin", "a Store Manager role at a store in South"),
         ("junior designer role with more concept work", "a junior designer role with more concept"),
         ("a leadership role", "be considered for a leadership role,"),
-        ("Engineering Manager, Data Platform", "a role like Engineering Manager, Data Platform"),
+        ("Engineering Manager, Data Platform", "an Engineering Manager role in Data Platform"),
+        ("Engineering Manager, Senior", "a role like Engineering Manager, Senior"),
     ],
 )
 def test_the_better_fit_role_reads_as_one_noun_phrase(title: str, phrase: str) -> None:
@@ -791,7 +794,7 @@ def test_an_emoji_in_a_title_is_casual_and_never_said() -> None:
 @pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
 def test_the_email_after_a_call_keeps_the_better_fit_role_on_record(tone: str) -> None:
     email = _compose(DeclineRequest.model_validate(decline_request(tone=tone)))[0]["email"]
-    assert "Engineering Manager, Data Platform" in email["after_call"]["text"]
+    assert "Engineering Manager role in Data Platform" in email["after_call"]["text"]
     culture = decline_request(tone=tone, reason={"category": "company_fit"})
     email = _compose(DeclineRequest.model_validate(culture))[0]["email"]
     assert "Engineering Manager" not in email["after_call"]["text"]
@@ -799,3 +802,89 @@ def test_the_email_after_a_call_keeps_the_better_fit_role_on_record(tone: str) -
 
 def test_braces_in_a_company_are_pointed_out() -> None:
     assert "check_typing" in _guidance(decline_request(company="Al Noor Holdings {{Dubai}}"))
+
+
+def test_a_better_fit_title_in_two_parts_is_asked_for_as_a_role_in_its_field() -> None:
+    for title, phrase in (
+        ("Senior Policy Analyst, Research", "a Senior Policy Analyst role in Research"),
+        ("Associate, Investment Banking", "an Associate role in Investment Banking"),
+        ("Software Engineer, Senior", "a role like Software Engineer, Senior"),
+    ):
+        body = decline_request(preferred_role={"title": title}, tone="formal")
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        letters = _letters(messages)
+        assert f"considered for {phrase}, should one arise" in messages["email"]["text"], title
+        assert all("a role like" not in text for text in letters) or "like" in phrase, title
+
+
+def test_a_family_name_with_a_particle_is_greeted_whole() -> None:
+    for name, greeting in (
+        ("Mr. Pieter de Vries", "Dear Mr. de Vries,"),
+        ("Ms. Ana María de la Cruz", "Dear Ms. de la Cruz,"),
+        ("Mr. Al Smith", "Dear Mr. Smith,"),
+    ):
+        body = decline_request(recipient={"name": name}, tone="formal")
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        assert messages["email"]["text"].startswith(greeting), name
+
+
+def test_years_a_referral_spent_are_had_not_brought() -> None:
+    for strengths, sentence in (
+        ("five years building streaming pipelines", "Sam has spent five years building"),
+        ("10 yrs on commercial sites", "Sam has 10 yrs on commercial sites."),
+        ("deep experience in liquidity management", "Sam brings deep experience"),
+    ):
+        referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
+        messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
+        assert sentence in messages["email"]["text"], strengths
+
+
+@pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
+def test_someone_unnamed_with_strengths_is_someone_once(tone: str) -> None:
+    referral = {"strengths": "deep experience in liquidity management", "timing": "now"}
+    body = decline_request(referral=referral, tone=tone)
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "recommend someone I know who brings deep experience in liquidity management." in text
+    assert text.count("someone") == 1
+    assert text.count("glad") <= 1
+
+
+@pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
+def test_hours_before_an_interview_the_news_comes_before_any_deliberation(tone: str) -> None:
+    soon = (NOW + timedelta(hours=3)).isoformat()
+    body = decline_request(stage="interview", interview_at=soon, tone=tone)
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    writing = "I am writing to" if tone == "formal" else "I'm writing to"
+    assert f"{writing} withdraw my application, so I" in text
+    assert "thought" not in text
+    weeks = (NOW + timedelta(days=20)).isoformat()
+    body = decline_request(stage="interview", interview_at=weeks, tone=tone)
+    assert "writing to" not in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+
+
+def test_follow_ups_asked_for_without_keeping_in_touch_say_why_none_is_drafted() -> None:
+    body = decline_request(relationship={"keep_in_touch": False}, referral=None)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["follow_ups"] == []
+    assert "you chose not to keep in touch" in _guidance(body)["check_ins_not_drafted"]
+    assert "check_ins_not_drafted" not in _guidance(decline_request())
+
+
+def test_a_reason_of_a_word_or_two_is_pointed_out() -> None:
+    terse = decline_request(reason={"category": "compensation", "detail": "Pay."})
+    assert "As a word or two, they read abruptly" in _guidance(terse)["review_detail"]
+    assert "As a word or two" not in _guidance(decline_request())["review_detail"]
+
+
+def test_candidates_sign_without_their_own_title() -> None:
+    body = decline_request(candidate={"name": "Dr. Amara Okafor-Bright"})
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].endswith("\nAmara Okafor-Bright")
+    assert "Dr. Amara" not in "".join(_letters(messages))
+
+
+def test_an_offer_with_no_one_named_is_addressed_to_whoever_made_it() -> None:
+    advice = _guidance(decline_request(recipient=None))["recipient_missing"]
+    assert "Add the name of whoever made you the offer" in advice
+    interview = _guidance(decline_request(recipient=None, stage="interview"))
+    assert "your recruiter or the job post may say" in interview["recipient_missing"]
