@@ -37,14 +37,14 @@ def compose_fields(
     that may name it; None keeps every message silent about where they are going."""
     facts = facts_from(request, now=now, accepted_company=accepted_company)
     channels = set(request.channels)
-    note_shortened = False
+    note_left_out: tuple[str, ...] = ()
     messages: Fields = {"email": email_fields(facts, lang=request.locale)}
     if Channel.phone_script in channels:
         messages["phone_script"] = phone_script_fields(facts)
     # A connection request would contradict a candidate who chose not to keep in touch, so
     # none is drafted (the guidance says so).
     if Channel.linkedin_note in channels and facts.keep_in_touch:
-        note, note_shortened = linkedin_note_fields(facts, limit=request.linkedin_limit)
+        note, note_left_out = linkedin_note_fields(facts, limit=request.linkedin_limit)
         messages["linkedin_note"] = note
     if Channel.follow_ups in channels:
         messages["follow_ups"] = follow_up_fields(facts)
@@ -53,7 +53,7 @@ def compose_fields(
         interview_at=request.interview_at,
         now=now,
         linkedin_limit=request.linkedin_limit,
-        note_shortened=note_shortened,
+        note_shortened=note_left_out,
     )
     return messages, guidance
 

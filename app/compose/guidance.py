@@ -24,7 +24,7 @@ def advice(
     interview_at: datetime | None,
     now: datetime,
     linkedin_limit: int,
-    note_shortened: bool,
+    note_shortened: tuple[str, ...],
 ) -> list[dict[str, object]]:
     """The advice that applies at `now`, most important first, as each item's fields."""
     values = {

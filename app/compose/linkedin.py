@@ -24,8 +24,8 @@ def measure(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object], bool]:
-    """The note's fields, and whether anything was left out to fit `limit` characters."""
+def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object], tuple[str, ...]]:
+    """The note's fields, and the PARTS left out to fit `limit` characters (none: empty)."""
     kind = "message" if facts.linkedin_connected else "connection_request"
 
     def note_with(kept: int) -> str:
@@ -35,6 +35,7 @@ def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object]
 
     full = note_with(_EVERY_PART)
     text = full
+    kept = _EVERY_PART
     if len(full) > limit:
         kept = 0
         text = note_with(0)  # the bare note, unless a part fits
@@ -45,4 +46,10 @@ def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object]
                 text = candidate
     if len(text) > limit:  # the bare note is template wording only, far below any limit
         raise ValueError(f"the shortest LinkedIn note is {len(text)} characters, over {limit}")
-    return {"text": text, "length": len(text), "limit": limit, "kind": kind}, text != full
+    # With no one named there is no name to leave out.
+    left_out = tuple(
+        part
+        for bit, part in enumerate(PARTS)
+        if not kept >> bit & 1 and (part != "recipient" or facts.address_as is not None)
+    )
+    return {"text": text, "length": len(text), "limit": limit, "kind": kind}, left_out

@@ -7,6 +7,7 @@ can rely on, so each reader falls back to the form that suits the most inputs.
 """
 
 import re
+from itertools import pairwise
 
 
 def _words(text: str) -> frozenset[str]:
@@ -394,8 +395,12 @@ def in_prose(name: str) -> str:
     words = name.split(" ")
     if words[0].lower() == "the" or len(words) < 2:
         return name
-    first, second, last = words[0].lower(), words[1].lower(), words[-1].lower()
-    if (first in _THE_BEFORE_OF and second in ("of", "for")) or last in _THE_AT_END:
+    lower = [word.lower() for word in words[:3]]
+    # The body may follow a country or city: "the U.S. Department of Transportation".
+    body = any(
+        word in _THE_BEFORE_OF and following in ("of", "for") for word, following in pairwise(lower)
+    )
+    if body or words[-1].lower() in _THE_AT_END:
         return f"the {name}"
     return name
 
@@ -480,8 +485,9 @@ def _capitalised_part(part: str) -> str:
 
 # Shorthand and emoji: fine in a chat, casual in a letter to a hiring manager.
 _CASUAL = re.compile(
-    r"\b(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda|sorta"
-    r"|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
+    # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
+    r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
+    r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)(?!\w|\.\w)|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
     re.IGNORECASE,
 )
 

@@ -888,3 +888,50 @@ def test_an_offer_with_no_one_named_is_addressed_to_whoever_made_it() -> None:
     assert "Add the name of whoever made you the offer" in advice
     interview = _guidance(decline_request(recipient=None, stage="interview"))
     assert "your recruiter or the job post may say" in interview["recipient_missing"]
+
+
+def test_a_public_body_after_a_country_takes_the() -> None:
+    body = decline_request(company="U.S. Department of Transportation")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert "at the U.S. Department of Transportation" in messages["email"]["text"]
+    assert "check_typing" not in {item["code"] for item in guidance}  # "U.S." is no "u"
+    assert (
+        "at Bank of America"
+        in _compose(DeclineRequest.model_validate(decline_request(company="Bank of America")))[0][
+            "email"
+        ]["text"]
+    )
+
+
+def test_a_title_too_long_to_say_leaves_no_empty_slot_in_the_voicemail() -> None:
+    long = "Associate Professor and Deputy Director of the Centre for Translational Neuroscience"
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=long)))
+    voicemail = messages["phone_script"]["voicemail"]
+    assert "calling about your offer." in voicemail
+    assert "the offer for the role" not in voicemail
+
+
+def test_a_shortened_note_says_what_it_left_out() -> None:
+    body = decline_request(
+        role="Senior Manager, Global Regulatory Affairs Strategy and Submissions Operations",
+        company="Consolidated International Pharmaceutical Holdings",
+    )
+    advice = _guidance(body)["note_shortened"]
+    assert "leaves out the title of the role and the company's name." in advice
+    assert "note_shortened" not in _guidance(decline_request())
+
+
+def test_a_brief_thanks_after_a_call_at_short_notice_fits_a_withdrawal() -> None:
+    soon = (NOW + timedelta(hours=20)).isoformat()
+    body = decline_request(stage="interview", interview_at=soon, tone="brief")
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_call"]["text"]
+    assert "Thanks for understanding." in text
+    assert "bearing with me" not in text
+
+
+def test_advice_to_keep_in_touch_without_follow_ups_names_every_hook() -> None:
+    body = decline_request(channels=["email"])
+    advice = _guidance(body)["check_ins_scheduled"]
+    assert "their news (“the launch of your real-time analytics product”)" in advice
+    assert "what you have in common (“open-source data tooling”)" in advice
+    assert "Add follow-ups to the channels" in advice
