@@ -10,6 +10,7 @@ Nothing here invents a fact: a derived text is only ever a part of what was type
 interview's own time put into words.
 """
 
+import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -58,6 +59,8 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
+PHRASINGS = 2  # the phrasings templates/follow_ups/check_in.txt has of each hook
+
 # The locales whose readers write the day before the month and "realise" rather than "realize".
 BRITISH_ENGLISH = frozenset({"en-GB", "en-IE", "en-AU", "en-NZ", "en-IN"})
 
@@ -88,6 +91,10 @@ class Facts:
     stage: str
     reason: str
     tone: str
+    # Which of two phrasings a candidate's check-ins use, from their name and the employer's:
+    # a coach's or a platform's many clients do not send each other's sentences word for word,
+    # and one candidate's drafts read the same each time they are composed.
+    phrasing: int
     british_english: bool
     referral_offered: bool
     referral_now: bool
@@ -428,6 +435,7 @@ def facts_from(
         request.stage._value_,
         request.reason.category._value_,
         request.tone._value_,
+        zlib.crc32(f"{request.candidate.name}\n{request.company}".encode()) % PHRASINGS,
         british,
         referral is not None,
         referral is not None and referral.timing is ReferralTiming.now,

@@ -935,3 +935,17 @@ def test_advice_to_keep_in_touch_without_follow_ups_names_every_hook() -> None:
     assert "their news (“the launch of your real-time analytics product”)" in advice
     assert "what you have in common (“open-source data tooling”)" in advice
     assert "Add follow-ups to the channels" in advice
+
+
+def test_two_candidates_check_ins_are_not_word_for_word_alike() -> None:
+    """A coach's many clients: the same hooks, two phrasings, each candidate's always the same."""
+    check_ins: dict[str, set[tuple[str, ...]]] = {}
+    for tone in ("warm", "formal", "brief"):
+        for name in ("Ana Ruiz", "Ben Okafor", "Chloe Park", "Dev Shah", "Eva Lind", "Finn Roy"):
+            body = decline_request(candidate={"name": name}, tone=tone)
+            messages, _ = _compose(DeclineRequest.model_validate(body))
+            texts = tuple(f["text"].split("\n\n")[1] for f in messages["follow_ups"])
+            again, _ = _compose(DeclineRequest.model_validate(body))
+            assert texts == tuple(f["text"].split("\n\n")[1] for f in again["follow_ups"])
+            check_ins.setdefault(tone, set()).add(tuple(t.replace(name, "") for t in texts))
+    assert all(len(variants) == 2 for variants in check_ins.values()), check_ins
