@@ -26,6 +26,7 @@ from app.compose.reading import (
     apologises,
     as_name,
     as_sentence,
+    asks_understanding,
     common_as,
     condition_of,
     has_parts,
@@ -41,7 +42,9 @@ from app.compose.reading import (
     opens_with_after,
     relationship_of,
     role_with_note,
+    said_title,
     says_decided,
+    says_enjoyed,
     says_when,
     spoken_title,
     strengths_as,
@@ -49,6 +52,7 @@ from app.compose.reading import (
     surname_of,
     topic_of,
     unspoken,
+    without_legal_suffix,
     without_post_nominals,
 )
 from app.schemas import DeclineRequest, ReferralTiming
@@ -133,8 +137,11 @@ class Facts:
     # without any is no message of its own, so no follow-up is drafted and the guidance says so.
     referral_has_someone: bool
     # What the candidate's own reason already says, so our sentences beside it do not repeat
-    # it: an apology, "decided", or an opening "After …".
+    # it: an apology, enjoying their time, asking them to understand, "decided", or an
+    # opening "After …".
     detail_apologises: bool
+    detail_says_enjoyed: bool
+    detail_asks_understanding: bool
     detail_says_decided: bool
     detail_opens_with_after: bool
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
@@ -155,7 +162,7 @@ class Facts:
     role: Typed
     role_spoken: MaybeTyped  # as said on the phone (see reading.spoken_title)
     company: Typed  # in a sentence: "the University of Toronto", "Acme" (see in_prose)
-    company_name: Typed  # as typed, before a noun: "University of Toronto team"
+    company_name: Typed  # before a noun: "University of Toronto team", "Kiwi Build team"
     candidate_name: Typed
     candidate_spoken: Typed  # how they say their own name: "Wei Zhang", not "Dr Wei Zhang"
     candidate_email: MaybeTyped
@@ -170,6 +177,7 @@ class Facts:
     # As it follows "considered for": "an Engineering Manager role", "a Head of Product role for
     # a smaller team", "a leadership role" (typed with its article); see reading.a_role.
     preferred_role_phrase: MaybeTyped
+    preferred_role_spoken: MaybeTyped  # the same on a call: no aside in brackets, no emoji
     preferred_role_note: MaybeTyped
     # The note when it was typed as the condition for the better-fit role ("If the team moves
     # to remote-first"): the ask starts with it.
@@ -463,6 +471,8 @@ def facts_from(
         unnamed,
         referral is not None and any([referral.name, referral.email, related, referral.strengths]),
         detail is not None and apologises(detail),
+        detail is not None and says_enjoyed(detail),
+        detail is not None and asks_understanding(detail),
         detail is not None and says_decided(detail),
         detail is not None and opens_with_after(detail),
         timing,
@@ -479,7 +489,7 @@ def facts_from(
         request.role,
         spoken_title(request.role),
         in_prose(request.company),
-        request.company,
+        without_legal_suffix(request.company),
         candidate_name,
         spoken_name(candidate_name),
         request.candidate.email,
@@ -492,6 +502,9 @@ def facts_from(
         as_sentence(unspoken(detail)) if detail else None,
         preferred.title if preferred else None,
         role_with_note(a_role(preferred.title), preferred.note or "") if preferred else None,
+        role_with_note(a_role(said_title(preferred.title)), preferred.note or "")
+        if preferred
+        else None,
         preferred.note if preferred else None,
         condition_of(preferred.note) if preferred and preferred.note else None,
         date,

@@ -364,6 +364,22 @@ def says_when(text: str) -> bool:
     return _WHEN.search(text) is not None
 
 
+# A reason that already says what our pleasantries would: "I really enjoyed meeting the
+# team", "I hope you understand".
+_ENJOYED = re.compile(
+    r"\b(enjoyed|enjoy|pleasure|loved (meeting|getting to know))\b", re.IGNORECASE
+)
+_UNDERSTANDING = re.compile(r"\b(understand|understanding)\b", re.IGNORECASE)
+
+
+def says_enjoyed(text: str) -> bool:
+    return _ENJOYED.search(text) is not None
+
+
+def asks_understanding(text: str) -> bool:
+    return _UNDERSTANDING.search(text) is not None
+
+
 def apologises(text: str) -> bool:
     return _APOLOGY.search(text) is not None
 
@@ -388,6 +404,18 @@ _THE_BEFORE_OF = _words(
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
 )
+
+
+# What registers a company, which no one says before "team": "Kiwi Build Ltd", "Acme, Inc.".
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:pty\.? ltd\.?|ltd\.?|limited|inc\.?|llc|l\.l\.c\.|llp|plc|gmbh|ag|s\.a\.|b\.v\.)$",
+    re.IGNORECASE,
+)
+
+
+def without_legal_suffix(name: str) -> str:
+    """ "Kiwi Build Ltd" as its people say it before "team": "Kiwi Build"."""
+    return _LEGAL_SUFFIX.sub("", name) or name
 
 
 def in_prose(name: str) -> str:
@@ -550,10 +578,15 @@ _ASIDE = re.compile(r"\s*\([^()]*\)")
 _SPOKEN_TITLE_WORDS = 7
 
 
+def said_title(title: str) -> str:
+    """A title as said aloud: "Full-Stack Engineer (Contract→Perm)" without its aside in
+    brackets, or an emoji."""
+    return unspoken(_ASIDE.sub("", title).strip() or title)
+
+
 def spoken_title(title: str) -> str | None:
-    """A title as said on the phone: "Full-Stack Engineer (Contract→Perm)" without its aside
-    in brackets; None when it is still too long to say."""
-    spoken = unspoken(_ASIDE.sub("", title).strip() or title)
+    """A title as said on the phone (said_title); None when it is still too long to say."""
+    spoken = said_title(title)
     return spoken if len(spoken.split()) <= _SPOKEN_TITLE_WORDS else None
 
 
@@ -574,6 +607,10 @@ def a_role(title: str) -> str:
     if lower[0] in ("a", "an"):
         return title
     article = "an" if _takes_an(title) else "a"
+    aside = _TRAILING_ASIDE.search(title)
+    if aside and aside.start() > 0:
+        # "Associate, Commercial Litigation (London office)": the role, then its aside.
+        return f"{a_role(title[: aside.start()])}{aside[0]}"
     job, comma, field = title.partition(", ")
     if comma and _is_a_field(job, field):
         return f"{article} {job} role in {field}"
@@ -604,6 +641,7 @@ def _is_a_field(job: str, field: str) -> bool:
     return first not in _NOT_A_FIELD and not first[0].isdigit()
 
 
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")
 _AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE
 
 

@@ -949,3 +949,49 @@ def test_two_candidates_check_ins_are_not_word_for_word_alike() -> None:
             assert texts == tuple(f["text"].split("\n\n")[1] for f in again["follow_ups"])
             check_ins.setdefault(tone, set()).add(tuple(t.replace(name, "") for t in texts))
     assert all(len(variants) == 2 for variants in check_ins.values()), check_ins
+
+
+def test_a_better_fit_title_with_an_aside_keeps_it_after_the_role_and_a_call_drops_it() -> None:
+    preferred = {"title": "Associate, Commercial Litigation (London office)"}
+    body = decline_request(preferred_role=preferred, tone="formal")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert (
+        "an Associate role in Commercial Litigation (London office)" in (messages["email"]["text"])
+    )
+    script = messages["phone_script"]["text"]
+    assert "an Associate role in Commercial Litigation opens up" in script
+    assert "(London office)" not in script
+
+
+def test_a_formal_email_after_a_voicemail_does_not_write_twice_that_it_is_writing() -> None:
+    soon = (NOW + timedelta(hours=20)).isoformat()
+    body = decline_request(stage="interview", interview_at=soon, tone="formal")
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_voicemail"]["text"]
+    assert "left a voicemail, so I am following up in writing." in text
+    assert text.count("I am writing") == 1
+
+
+def test_a_later_referral_of_someone_unnamed_is_someone_once() -> None:
+    referral = {"strengths": "strong FP&A modelling experience", "timing": "later"}
+    for tone in ("warm", "formal", "brief"):
+        body = decline_request(referral=referral, tone=tone)
+        follow_up = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"][0]
+        assert "someone I know who brings strong FP&A modelling experience" in follow_up["text"]
+        assert "someone: someone" not in follow_up["text"], tone
+
+
+def test_a_team_is_greeted_without_the_company_s_legal_suffix() -> None:
+    body = decline_request(recipient=None, company="Kiwi Build Ltd")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Hello Kiwi Build team,")
+    assert "at Kiwi Build Ltd" in messages["email"]["text"]
+
+
+def test_our_pleasantries_do_not_echo_the_candidate_s_own() -> None:
+    detail = "I really enjoyed meeting the team, and I hope you understand."
+    body = decline_request(stage="candidacy", reason={"category": "timing", "detail": detail})
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "real pleasure getting to know" not in text
+    assert "for your understanding" not in text
+    plain = _compose(DeclineRequest.model_validate(decline_request(stage="candidacy")))[0]
+    assert "real pleasure getting to know" in plain["email"]["text"]
