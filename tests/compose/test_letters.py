@@ -352,11 +352,13 @@ def test_a_referrals_strengths_read_as_they_were_typed(strengths: str, sentence:
 def test_an_institution_takes_the_in_a_sentence_but_not_before_team(
     company: str, in_a_sentence: str
 ) -> None:
+    named = decline_request(company=company, stage="candidacy")
+    assert in_a_sentence in _compose(DeclineRequest.model_validate(named))[0]["email"]["text"]
     body = decline_request(company=company, stage="candidacy", recipient=None)
-    messages, _ = _compose(DeclineRequest.model_validate(body))
-    text = messages["email"]["text"]
-    assert in_a_sentence in text
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
     assert text.startswith(f"Hello {company} team,")
+    # Greeted as the team, the email names the company once.
+    assert "during the interviews for your Senior Data Engineer role." in text
 
 
 def test_a_better_fit_role_that_is_the_recipients_own_title_is_never_asked_for() -> None:
@@ -984,7 +986,8 @@ def test_a_team_is_greeted_without_the_company_s_legal_suffix() -> None:
     body = decline_request(recipient=None, company="Kiwi Build Ltd")
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith("Hello Kiwi Build team,")
-    assert "at Kiwi Build Ltd" in messages["email"]["text"]
+    named = decline_request(company="Kiwi Build Ltd")
+    assert "at Kiwi Build Ltd" in _compose(DeclineRequest.model_validate(named))[0]["email"]["text"]
 
 
 def test_our_pleasantries_do_not_echo_the_candidate_s_own() -> None:
@@ -995,3 +998,22 @@ def test_our_pleasantries_do_not_echo_the_candidate_s_own() -> None:
     assert "for your understanding" not in text
     plain = _compose(DeclineRequest.model_validate(decline_request(stage="candidacy")))[0]
     assert "real pleasure getting to know" in plain["email"]["text"]
+
+
+def test_joins_between_our_sentences_do_not_repeat_a_word() -> None:
+    formal = decline_request(tone="formal")
+    text = _compose(DeclineRequest.model_validate(formal))[0]["email"]["text"]
+    assert "should one arise.\n\nIf it would be helpful, I would like to recommend" in text
+    assert "Should it be helpful" not in text
+    later = decline_request(referral={"timing": "now"})
+    after_call = _compose(DeclineRequest.model_validate(later))[0]["email"]["after_call"]["text"]
+    assert "I'd still love" in after_call
+    assert "My offer to recommend someone stands" in after_call
+
+
+def test_a_call_does_not_say_it_enjoyed_them_after_the_candidate_did() -> None:
+    detail = "I've really enjoyed getting to know the team, and I'm sorry to step away."
+    body = decline_request(stage="candidacy", reason={"category": "personal", "detail": detail})
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert script.count("enjoyed getting to know") == 1
+    assert "I'd really like to stay in touch." in script
