@@ -22,7 +22,7 @@ _PERSON_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
 _PERSON_WORDS = _words(
     "lead coach expert professional hire person natural pro talent architect analyst generalist"
     " specialist all-rounder asset candidate colleague mentor fit choice listener collaborator"
-    " polymath"
+    " polymath cpa cfa rn np pa md phd mba nurse chef medic paralegal"
 )
 _NOT_PEOPLE = _words(
     "number order matter career power answer layer filter letter center centre character temper"
@@ -403,6 +403,7 @@ _THE_BEFORE_OF = _words(
 )
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
+    " infirmary"
 )
 
 
@@ -470,12 +471,16 @@ def without_post_nominals(name: str) -> str:
     return " ".join(words) if len(words) < typed else name
 
 
+# Irish and Gaelic surnames open with one as well: "Ó Súilleabháin", "Ní Bhriain", "Mac Giolla".
+_SURNAME_PARTICLES = _PARTICLES | _words("ó ní nic mac uí ua")
+
+
 def surname_of(words: list[str]) -> str:
     """The family name of a name without its title: the last word, or from the particle it
     starts with ("Pieter de Vries": "de Vries", "Ana María de la Cruz": "de la Cruz"). A
     first word is a particle only as typed in lowercase ("de Vries"), not a name ("Al Smith")."""
     for index, word in enumerate(words):
-        if (word.lower() if index else word) in _PARTICLES:
+        if (word.lower() if index else word) in _SURNAME_PARTICLES:
             return " ".join(words[index:])
     return words[-1]
 

@@ -1017,3 +1017,28 @@ def test_a_call_does_not_say_it_enjoyed_them_after_the_candidate_did() -> None:
     script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
     assert script.count("enjoyed getting to know") == 1
     assert "I'd really like to stay in touch." in script
+
+
+def test_irish_surnames_infirmaries_and_titles_too_long_for_a_noun_read_as_written() -> None:
+    irish = decline_request(recipient={"name": "Dr. Siobhán Ó Súilleabháin"}, tone="formal")
+    messages, _ = _compose(DeclineRequest.model_validate(irish))
+    assert messages["email"]["text"].startswith("Dear Dr. Ó Súilleabháin,")
+    infirmary = decline_request(company="Royal Northern Infirmary")
+    text = _compose(DeclineRequest.model_validate(infirmary))[0]["email"]["text"]
+    assert "at the Royal Northern Infirmary" in text
+    long = "Senior Manager, Global Supply Chain Strategy, Planning & Transformation - Hybrid"
+    text = _compose(DeclineRequest.model_validate(decline_request(role=long)))[0]["email"]["text"]
+    assert f"offering me the role of {long} at Acme Analytics" in text
+    assert f"{long} role" not in text
+
+
+def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was_typed() -> None:
+    referral = {"name": "Jenna Park", "strengths": "a CPA with ten years in audit"}
+    text = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))[0]
+    assert "Jenna is a CPA with ten years in audit." in text["email"]["text"]
+    personal = decline_request(reason={"category": "personal"})
+    script = _compose(DeclineRequest.model_validate(personal))[0]["phone_script"]["text"]
+    assert "It's down to personal circumstances." in script
+    assert "any further" not in script
+    advice = _guidance(decline_request(referral={"name": "Pieter van der Berg"}))
+    assert "Where a message mentions Pieter van der Berg again" in advice["check_address_as"]
