@@ -36,6 +36,7 @@ from app.compose.reading import (
     is_a_group,
     is_formal_address,
     is_only_a_title,
+    keeps_in_touch,
     looks_casual,
     news_is_a_clause,
     news_of,
@@ -142,6 +143,7 @@ class Facts:
     detail_apologises: bool
     detail_says_enjoyed: bool
     detail_asks_understanding: bool
+    detail_keeps_in_touch: bool
     detail_says_decided: bool
     detail_opens_with_after: bool
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
@@ -294,8 +296,11 @@ def _free_texts(request: DeclineRequest) -> list[str]:
 
 
 def first_name(name: str) -> str:
-    """How a referral is named after the first time: the first word of the name, without a
-    courtesy title (the guidance asks to check it when the name has three words or more)."""
+    """How a referral is named after the first time: the first word of the name (the guidance
+    asks to check it when the name has three words or more), or with the courtesy title it
+    was typed with, as "Dr. Mehta": whoever wrote "Dr. Anil Mehta" would not go on to "Anil"."""
+    if name.split(" ", 1)[0].lower() in COURTESY_TITLES and " " in name:
+        return addressed_as(name)
     return spoken_name(name).split(" ", 1)[0]
 
 
@@ -473,6 +478,7 @@ def facts_from(
         detail is not None and apologises(detail),
         detail is not None and says_enjoyed(detail),
         detail is not None and asks_understanding(detail),
+        detail is not None and keeps_in_touch(detail),
         detail is not None and says_decided(detail),
         detail is not None and opens_with_after(detail),
         timing,

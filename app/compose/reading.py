@@ -236,6 +236,9 @@ _SHARED = re.compile(
 _NOTE = re.compile(r"!|\b(lol|haha|lmao|omg|tbh|you guys)\b|[\U0001F300-\U0001FAFF]", re.IGNORECASE)
 
 
+_THE_FACT = re.compile(r"^the fact that ", re.IGNORECASE)
+
+
 def common_as(common_ground: str) -> str:
     """'note' (typed as a note to oneself, not drafted into a letter), 'topic' ("trail
     running", "our shared interest in jazz"), 'clause' ("we both rowed at university"), or
@@ -243,7 +246,7 @@ def common_as(common_ground: str) -> str:
     friend Bongani", "the 2023 flood response"), which a check-in thinks about."""
     if _NOTE.search(common_ground):
         return "note"
-    if is_a_clause(common_ground):
+    if is_a_clause(_THE_FACT.sub("", common_ground, count=1)):
         return "clause"
     if _SHARED.match(common_ground) is None and common_ground.lower().startswith(("our ", "the ")):
         return "thing"
@@ -253,9 +256,10 @@ def common_as(common_ground: str) -> str:
 def topic_of(common_ground: str) -> str:
     """'open-source data tooling' from 'our shared interest in open-source data tooling', and
     'we both rowed at university' from 'We both rowed at university.'"""
-    if is_a_clause(common_ground):
+    clause = _THE_FACT.sub("", common_ground, count=1)  # "how" says it: "how we both …"
+    if is_a_clause(clause):
         # "we both presented at ASHG last year" is read months later, when "last year" is wrong.
-        return as_clause(_STALE_END.sub("", common_ground) or common_ground)
+        return as_clause(_STALE_END.sub("", clause) or clause)
     topic = _SHARED.sub("", common_ground, count=1)
     return topic or common_ground
 
@@ -370,6 +374,13 @@ _ENJOYED = re.compile(
     r"\b(enjoyed|enjoy|pleasure|loved (meeting|getting to know))\b", re.IGNORECASE
 )
 _UNDERSTANDING = re.compile(r"\b(understand|understanding)\b", re.IGNORECASE)
+
+
+_IN_TOUCH = re.compile(r"\b(in touch|in contact|cross paths|paths cross)\b", re.IGNORECASE)
+
+
+def keeps_in_touch(text: str) -> bool:
+    return _IN_TOUCH.search(text) is not None
 
 
 def says_enjoyed(text: str) -> bool:

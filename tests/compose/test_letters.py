@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 
 from app.compose.decline import compose_fields
-from app.compose.facts import addressed_as
+from app.compose.facts import DETAIL_LONG, addressed_as
 from app.compose.layout import SUBJECT_MAX
 from app.compose.phone import VOICEMAIL_MAX_WORDS, spoken_words
 from app.compose.reading import as_name, as_sentence, is_formal_address, news_of, topic_of
@@ -160,7 +160,7 @@ def test_the_reason_is_the_candidates_or_the_tables_and_nothing_else(
     detail = request.reason.detail
     if detail is not None:
         assert as_sentence(detail) in email
-        if "phone_script" in messages:
+        if "phone_script" in messages and len(detail) <= DETAIL_LONG:
             assert as_sentence(detail) in messages["phone_script"]["text"]
         return
     others = [
@@ -485,8 +485,8 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
     messages, guidance = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
     email = messages["email"]["text"]
     assert "Dr. Tomasz Wolski, my former colleague at Unilever," in email
-    assert "Tomasz is strong in brand strategy, campaign planning and pricing." in email
-    assert "Check with Tomasz" in " ".join(item["message"] for item in guidance)
+    assert "Dr. Wolski is strong in brand strategy, campaign planning and pricing." in email
+    assert "Check with Dr. Wolski" in " ".join(item["message"] for item in guidance)
     typed_as_a_sentence = dict(referral, relationship="She reported to me at Sophos.")
     messages, _ = _compose(
         DeclineRequest.model_validate(decline_request(referral=typed_as_a_sentence))
@@ -1042,3 +1042,35 @@ def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was
     assert "any further" not in script
     advice = _guidance(decline_request(referral={"name": "Pieter van der Berg"}))
     assert "Where a message mentions Pieter van der Berg again" in advice["check_address_as"]
+
+
+def test_a_reason_too_long_to_say_is_not_read_out_on_a_call() -> None:
+    long = "I have thought about this for a long time and talked it over with my family. " * 4
+    body = decline_request(reason={"category": "timing", "detail": long.strip()})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    script = messages["phone_script"]
+    assert "talked it over" not in script["text"]
+    assert any("talked it over" in point for point in script["talking_points"])
+    assert "talked it over" in messages["email"]["text"]
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "the phone script gives a short reason of its own" in advice["review_detail"]
+
+
+def test_our_words_do_not_repeat_the_candidate_s_hope_to_stay_in_touch() -> None:
+    detail = "I have decided to stay in my current role, and I hope we can keep in touch."
+    body = decline_request(reason={"category": "timing", "detail": detail})
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "I'll send you a connection request on LinkedIn." in text
+    assert "so we can stay in touch" not in text
+
+
+def test_common_ground_typed_as_the_fact_that_reads_as_how() -> None:
+    common = "the fact that we both started out in credit union compliance"
+    body = decline_request(
+        tone="formal", relationship={"common_ground": common}, candidate={"name": "Ben Okafor"}
+    )
+    text = " ".join(
+        f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+    )
+    assert "how we both started out in credit union compliance" in text
+    assert "The fact that" not in text
