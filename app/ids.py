@@ -45,7 +45,8 @@ def new_id(moment: datetime, prefix: str = PREFIX) -> str:
         if random >= _RANDOM_LIMIT:  # this millisecond is spent: borrow the next one
             millis, random = millis + 1, secrets.randbits(80)
     _last[:] = [millis, random]
-    return prefix + _encode(millis, 10) + _encode(random, 16)
+    # The time's 10 characters and the random part's 16 in one pass: the same text, one join.
+    return prefix + _encode(millis << 80 | random, 26)
 
 
 def id_floor(moment: datetime, prefix: str = PREFIX) -> str:
