@@ -15,8 +15,7 @@ sentence, is decided when filling, on the filled text (`stop()`).
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from operator import itemgetter
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import escape
@@ -76,73 +75,67 @@ def render_step(
     return skeleton.fill(every, escaped)
 
 
-class _Filling:
-    """One output (or stop argument) of a skeleton: its wording cut at the slots, and the
-    values that go between the cuts, by their numbers.
-
-    Put together by one slice assignment and one join, not by str.format: format scans every
-    character of the wording on every call (a letter's skeleton took 9 µs to format against
-    1 µs to join), and a decline fills some forty of them."""
-
-    __slots__ = ("_literals", "_only", "_size", "_take")
-
-    def __init__(self, pieces: list[str | int]) -> None:
-        literals: list[str] = [""]
-        slots: list[int] = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                literals[-1] += piece
-            else:
-                slots.append(piece)
-                literals.append("")
-        self._literals = tuple(literals)
-        self._size = len(literals) + len(slots)
-        # itemgetter of one index returns the value, not a tuple of it.
-        self._take = itemgetter(*slots) if len(slots) > 1 else None
-        self._only = slots[0] if len(slots) == 1 else None
-
-    def __call__(self, values: Sequence[str | None]) -> str:
-        literals = self._literals
-        if self._take is None:
-            if self._only is None:
-                return literals[0]
-            return _joined((literals[0], values[self._only], literals[1]))
-        parts: list[str | None] = [""] * self._size
-        parts[0::2] = literals
-        parts[1::2] = self._take(values)
-        return _joined(parts)
-
-
-def _joined(parts: Sequence[str | None]) -> str:
-    # A slot is made only for a text the shape has, so None here is a skeleton made for
-    # another shape: join refuses it rather than print "None".
-    return "".join(parts)  # type: ignore[arg-type]
+Filler = Callable[[Sequence[str | None], Sequence[str | None]], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class Skeleton:
-    """A step's outputs for one shape, each cut at its slots (`_Filling`): slot n takes the
-    text in slot n, and after the texts come the endings of the stops still to decide, which
-    `stops` holds the arguments of (cut the same way; an argument holds earlier stops only)."""
+    """A step's outputs for one shape: wording cut at the slots, where slot n takes the text
+    in slot n and, after the texts, the endings of the stops still to decide (each decided on
+    its argument, cut the same way, which holds earlier stops only).
 
-    outputs: tuple[_Filling, ...]
-    stops: tuple[_Filling, ...]
+    `fill` is compiled from these cuts once, when the skeleton is made (`_filler`): one
+    function call puts every text and ending in, where cut objects called one by one took
+    several calls an output, a quarter of composing a decline."""
+
+    outputs: tuple[tuple[str | int, ...], ...]
+    stops: tuple[tuple[str | int, ...], ...]
     html: frozenset[int]
+    texts: int
+    _fill: Filler = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fill", _filler(self))
 
     def fill(self, texts: Sequence[str | None], escaped: Sequence[str | None]) -> tuple[str, ...]:
         """The outputs with the texts put in; HTML outputs get `escaped`, the same escaped."""
-        values = list(texts)
-        for argument in self.stops:
-            values.append("" if ends_sentence(argument(values)) else ".")
-        if not self.html:
-            return tuple([output(values) for output in self.outputs])
-        html = [*escaped, *values[len(texts) :]]
-        return tuple(
-            [
-                output(html if index in self.html else values)
-                for index, output in enumerate(self.outputs)
-            ]
-        )
+        if len(texts) != self.texts:
+            raise ValueError(f"a skeleton of {self.texts} texts was given {len(texts)}")
+        return self._fill(texts, escaped)
+
+
+def _filler(skeleton: Skeleton) -> Filler:
+    """`skeleton.fill` as one function, generated from its cuts: wording as literals (repr
+    makes any text a valid one), texts by index, each stop's ending in a local of its own.
+
+    A text is put in by str.join, which refuses None (a slot is made only for a text the
+    shape has, so None here is a skeleton made for another shape) rather than print it."""
+
+    def joined(pieces: Sequence[str | int], texts: str) -> str:
+        parts = [
+            repr(piece)
+            if isinstance(piece, str)
+            else (f"{texts}[{piece}]" if piece < skeleton.texts else f"s{piece - skeleton.texts}")
+            for piece in pieces
+        ]
+        if not parts:
+            return "''"
+        if len(parts) == 1 and isinstance(pieces[0], str):
+            return parts[0]
+        return f"''.join(({', '.join(parts)},))"
+
+    lines = ["def fill(t, h):"]
+    for number, argument in enumerate(skeleton.stops):
+        lines.append(f"    s{number} = '' if ends_sentence({joined(argument, 't')}) else '.'")
+    outputs = [
+        joined(output, "h" if index in skeleton.html else "t")
+        for index, output in enumerate(skeleton.outputs)
+    ]
+    lines.append(f"    return ({''.join(output + ', ' for output in outputs)})")
+    namespace: dict[str, Any] = {"ends_sentence": ends_sentence}
+    exec(compile("\n".join(lines), "<skeleton>", "exec"), namespace)
+    fill: Filler = namespace["fill"]
+    return fill
 
 
 def _skeleton(
@@ -185,19 +178,20 @@ def _compile(
     """The skeleton of these renderings, whose markers hold `texts` slots."""
     decided: dict[int, str] = {}  # stops their wording decides, whatever the texts
     order: dict[int, int] = {}  # the others: their place after the texts
-    stops: list[_Filling] = []
+    stops: list[tuple[str | int, ...]] = []
     for number, argument in enumerate(arguments):
         pieces = _pieces(argument, decided, order, texts)
         end = _decided_ending(pieces, texts)
         if end is None:
             order[number] = texts + len(stops)
-            stops.append(_Filling(pieces))
+            stops.append(tuple(pieces))
         else:
             decided[number] = end
     return Skeleton(
-        outputs=tuple(_Filling(_pieces(output, decided, order, texts)) for output in outputs),
+        outputs=tuple(tuple(_pieces(output, decided, order, texts)) for output in outputs),
         stops=tuple(stops),
         html=html,
+        texts=texts,
     )
 
 

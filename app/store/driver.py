@@ -9,7 +9,8 @@ engine's dialect, with the dialect's own value conversions, so both paths write 
 
 A decline is stored with its follow-ups and its `decline.created` event (the transactional
 outbox): on PostgreSQL as one statement, the three inserts chained by CTEs; on SQLite as three
-statements in one local transaction. Either way it is one round trip's worth of work.
+statements in a savepoint of a local transaction, which the declines of requests made meanwhile
+share (one commit for all of them). Either way it is one round trip's worth of work.
 Batches and closeouts write here too (write_many): the same rows (app/store/declines.py), one
 executemany per table, in one transaction.
 
@@ -20,6 +21,7 @@ import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
@@ -433,6 +435,10 @@ class SqliteDriver:
         self._bulk = _Bulk(engine.dialect)
         # One caller at a time on the connection: a worker-thread retry must not overlap the loop.
         self._in_use = asyncio.Lock()
+        # Single creates waiting for the next commit, and the task that writes them (see
+        # insert_decline).
+        self._queued: list[tuple[_Steps, asyncio.Future[bool]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     def _connect(self) -> sqlite3.Connection:
         # Opened on first use, so the service starts (and says 503) when the file cannot be.
@@ -478,19 +484,52 @@ class SqliteDriver:
         return await self._run(fetch)
 
     async def insert_decline(self, values: Mapping[str, object], follow_ups: int) -> bool:
+        """As the protocol says; the declines of requests made meanwhile share the commit.
+
+        A commit writes every page the transaction changed to the WAL: a decline's own, and
+        the leaf pages of the eighteen indexes of declines, follow-ups and events, which the
+        next decline changes again. With one commit a decline, committing was about 0.4 ms of
+        a 0.7 ms write (in isolation); the declines that arrive while one commit is being
+        written wait for the next and share it, each in a savepoint of its own, so one
+        decline's failure is its request's alone.
+        """
         steps = [(s.sql, s.parameters(values)) for s in self._statements.write(follow_ups)]
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queued.append((steps, done))
+        if self._committer is None:
+            self._committer = asyncio.create_task(self._commit_waiting())
+        return await done
 
-        def execute(connection: sqlite3.Connection) -> bool:
-            return _in_transaction(connection, steps)
-
-        async with self._write_lock:
-            return await self._run(execute)
+    async def _commit_waiting(self) -> None:
+        group: list[tuple[_Steps, asyncio.Future[bool]]] = []
+        try:
+            while self._queued:
+                async with self._write_lock:
+                    group, self._queued = self._queued, []
+                    writes = [steps for steps, _ in group]
+                    try:
+                        outcomes = await self._run(partial(_each_in_savepoint, writes=writes))
+                    except Exception as error:
+                        outcomes = [error] * len(group)
+                for (_, done), outcome in zip(group, outcomes, strict=True):
+                    if done.done():  # its request was cancelled
+                        continue
+                    if isinstance(outcome, Exception):
+                        done.set_exception(outcome)
+                    else:
+                        done.set_result(outcome)
+        finally:
+            self._committer = None
+            # Cancelled itself (the server stopping): no request is left waiting for ever.
+            for _, done in [*group, *self._queued]:
+                if not done.done():
+                    done.cancel()
 
     async def write_many(self, key_id: str, writes: Sequence[BulkWrite]) -> bool:
         live_key, batches = self._bulk.live_key.sql, self._bulk.batches(writes)
 
         def execute(connection: sqlite3.Connection) -> bool:
-            # As in _in_transaction: the write lock first, so a busy database fails before
+            # As in _each_in_savepoint: the write lock first, so a busy database fails before
             # anything was written and the retry starts clean.
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -521,22 +560,38 @@ class SqliteDriver:
                 self._connection = None
 
 
-def _in_transaction(
-    connection: sqlite3.Connection, steps: Sequence[tuple[str, Sequence[object]]]
-) -> bool:
-    """Run write statements in one transaction, the rest only if the first changed one row;
-    whether it did."""
+_Steps = Sequence[tuple[str, Sequence[object]]]
+
+
+def _each_in_savepoint(
+    connection: sqlite3.Connection, writes: Sequence[_Steps]
+) -> list[bool | Exception]:
+    """Run each write in one transaction, each in a savepoint: its first statement, then the
+    rest only if the first changed one row. Per write, whether it stored, or the error that
+    rolled it back to its savepoint; an OperationalError (the database, not the write) rolls
+    back all of them and is raised."""
     # BEGIN IMMEDIATE takes the write lock up front, so a busy database fails here, before
     # anything was written, and the retry starts clean.
     connection.execute("BEGIN IMMEDIATE")
+    outcomes: list[bool | Exception] = []
     try:
-        (sql, parameters), *rest = steps
-        stored = connection.execute(sql, parameters).rowcount == 1
-        if stored:
-            for sql, parameters in rest:
-                connection.execute(sql, parameters)
+        for (sql, parameters), *rest in writes:
+            connection.execute("SAVEPOINT one_decline")
+            try:
+                stored = connection.execute(sql, parameters).rowcount == 1
+                if stored:
+                    for more_sql, more_parameters in rest:
+                        connection.execute(more_sql, more_parameters)
+            except sqlite3.OperationalError:
+                raise
+            except Exception as error:
+                connection.execute("ROLLBACK TO one_decline")
+                outcomes.append(error)
+            else:
+                outcomes.append(stored)
+            connection.execute("RELEASE one_decline")
         connection.execute("COMMIT")
-        return stored
+        return outcomes
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")

@@ -75,6 +75,11 @@ def decline_bodies(count: int, seed: int = 5) -> list[str]:
     return [json.dumps(decline_body(rng)) for _ in range(count)]
 
 
+def sample_body() -> str:
+    """The one body whose document the bench measures, and the ceiling stores the rest of."""
+    return decline_bodies(1, seed=99)[0]
+
+
 def batch_bodies(batches: int, size: int = 100, seed: int = 21) -> list[str]:
     """`batches` bodies of POST /v1/declines/batch, each `size` all-channel requests."""
     rng = random.Random(seed)

@@ -204,7 +204,8 @@ def context(results: list[Figures]) -> str:
             parts.append(
                 f"write {app:.0f}/s vs ceiling {ceiling:.0f}/s (round by round {paired}), "
                 f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
-                f"document {figures.document_bytes:,} B, non-201 answers {failures};"
+                f"document {figures.document_bytes:,} B (the ceiling's: "
+                f"{figures.ceiling_document}), non-201 answers {failures};"
             )
         for name in figures.log_small:
             small = median([result.p50_ms for result in figures.log_small[name]])

@@ -48,6 +48,9 @@ class BenchConfig:
     memory_baseline_requests: int = 1_000
     memory_requests: int = 100_000
     memory_concurrency: int = 16
+    # What the ceiling stores after the request: the rest of a real document (composed) or
+    # `x`s as long (padding), see scripts/bench/ceiling.py.
+    ceiling_document: str = "composed"
     workdir: Path | None = None
 
 
@@ -75,6 +78,7 @@ class Figures:
     write_app: list[LoadResult] = field(default_factory=list)
     write_ceiling: list[LoadResult] = field(default_factory=list)
     document_bytes: int = 0
+    ceiling_document: str = ""
     log_small: dict[str, list[LoadResult]] = field(default_factory=dict)
     log_large: dict[str, list[LoadResult]] = field(default_factory=dict)
     rows_small: int = 0
@@ -139,13 +143,15 @@ def measure_write(
         tenant_id = seed.tenant_of_only_key(url)
         env = server.service_env(url)
         app = stack.enter_context(server.running("app.main:app", env, folder / f"{kind}-app.log"))
-        sample = bodies.decline_bodies(1, seed=99)[0]
+        sample = bodies.sample_body()
         status, document = request(f"{app.url}/v1/declines", key, sample)
         if status != 201:
             raise RuntimeError(f"POST /v1/declines answered {status}: {document[:500]}")
         figures.document_bytes = len(document.encode())
+        figures.ceiling_document = config.ceiling_document
         ceiling_env = server.service_env(
             url,
+            CEILING_DOCUMENT=config.ceiling_document,
             CEILING_DOCUMENT_BYTES=str(figures.document_bytes),
             CEILING_TENANT_ID=tenant_id,
         )

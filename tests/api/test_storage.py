@@ -12,11 +12,13 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db import checkpoint_sqlite
 from app.main import create_app
+from app.store import keys as key_store
 from tests.conftest import count_rows, decline_request, http_client, new_key
 
 pytestmark = pytest.mark.anyio
@@ -135,3 +137,41 @@ async def test_sqlite_writers_leave_checkpoints_to_the_servers_checkpointer(
             frames, checkpointed = checkpoint_sqlite(quiet)
             assert frames >= batches * one * 0.9
             assert checkpointed == frames
+
+
+async def test_concurrent_creates_each_get_their_own_outcome(app: FastAPI) -> None:
+    # On SQLite creates made while a commit is written share the next one (the driver's
+    # insert_decline), each in its own savepoint: a decline refused for its revoked key must
+    # store nothing and answer only its own request, and every other one must be stored whole.
+    live = await new_key(app, "live-tenant")
+    revoked_id, revoked = await key_store.create_key(app.state.engine, tenant="revoked-tenant")
+    async with http_client(app, live) as good, http_client(app, revoked) as bad:
+        assert (await bad.post("/v1/declines", json=decline_request())).status_code == 201
+        assert await key_store.revoke_key(app.state.engine, revoked_id)
+        sides = [good, bad] * 8
+        answers = await asyncio.gather(
+            *(
+                side.post("/v1/declines", json=decline_request(company=f"Company {number}"))
+                for number, side in enumerate(sides)
+            )
+        )
+    for number, (side, answer) in enumerate(zip(sides, answers, strict=True)):
+        if side is bad:
+            assert answer.status_code == 401, answer.text
+            continue
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["request"]["company"] == f"Company {number}"
+    async with app.state.engine.connect() as connection:
+        stored = await connection.execute(
+            text(
+                "SELECT declines.company, COUNT(DISTINCT follow_ups.id), COUNT(DISTINCT events.id)"
+                " FROM declines JOIN tenants ON tenants.id = declines.tenant_id"
+                " LEFT JOIN follow_ups ON follow_ups.decline_id = declines.id"
+                " LEFT JOIN events ON events.decline_id = declines.id"
+                " WHERE tenants.name = 'live-tenant' GROUP BY declines.company"
+            )
+        )
+        rows = {company: (follow_ups, events) for company, follow_ups, events in stored}
+    assert sorted(rows) == sorted(f"Company {number}" for number in range(0, 16, 2))
+    assert all(follow_ups > 0 and events == 1 for follow_ups, events in rows.values())
+    assert await count_rows(app) == 9
