@@ -26,7 +26,7 @@ from fastapi import FastAPI, Response
 
 from app import ids
 from app.config import Settings
-from app.db import SQLITE_PRAGMAS
+from app.db import sqlite_pragmas
 from app.maintenance import checkpoint
 from app.schemas import DeclineRequest
 from scripts.bench.databases import SQLITE_TIME, driver_dsn, is_postgresql, sqlite_path
@@ -61,11 +61,11 @@ def _sqlite_columns(connection: sqlite3.Connection) -> list[str]:
     return sorted(row[1] for row in connection.execute("PRAGMA table_info(declines)"))
 
 
-def _sqlite_prepare(connection: sqlite3.Connection) -> None:
-    # The app's own settings (app.db.SQLITE_PRAGMAS): the same durability, and the WAL copied
+def _sqlite_prepare(connection: sqlite3.Connection, settings: Settings) -> None:
+    # The app's own settings (app.db.sqlite_pragmas): the same durability, and the WAL copied
     # back by a checkpoint in a thread (create_ceiling's lifespan), as the app's server does,
     # not by whichever commit fills it.
-    for pragma in SQLITE_PRAGMAS:
+    for pragma in sqlite_pragmas(settings):
         connection.execute(pragma)
     connection.execute("PRAGMA busy_timeout=5000")
 
@@ -82,11 +82,13 @@ def _sqlite_values(values: dict[str, Any], columns: list[str]) -> dict[str, Any]
     return {**row, "created_at": values["created_at"].strftime(SQLITE_TIME)}
 
 
-async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
+async def _sqlite3(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
     # One connection, statements run on the event loop: in WAL mode with synchronous=NORMAL an
     # insert and its commit take microseconds, and SQLite has one writer anyway.
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    _sqlite_prepare(connection)
+    connection = sqlite3.connect(
+        sqlite_path(settings.database_url), isolation_level=None, check_same_thread=False
+    )
+    _sqlite_prepare(connection, settings)
     columns = _sqlite_columns(connection)
     statement = (
         f"INSERT INTO declines ({', '.join(columns)}) "
@@ -108,9 +110,9 @@ async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
     return insert, close
 
 
-async def _aiosqlite(path: str) -> tuple[Insert, Callable[[], Any]]:
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    for pragma in SQLITE_PRAGMAS:
+async def _aiosqlite(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
+    connection = await aiosqlite.connect(sqlite_path(settings.database_url), isolation_level=None)
+    for pragma in sqlite_pragmas(settings):
         await connection.execute(pragma)
     await connection.execute("PRAGMA busy_timeout=5000")
     cursor = await connection.execute("PRAGMA table_info(declines)")
@@ -139,14 +141,15 @@ def create_ceiling() -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         checkpoints = None
+        settings = Settings(database_url=url)
         if is_postgresql(url):
             insert, close = await _postgresql(url, pool_size)
         else:
             if sqlite_driver == "aiosqlite":
-                insert, close = await _aiosqlite(sqlite_path(url))
+                insert, close = await _aiosqlite(settings)
             else:
-                insert, close = await _sqlite3(sqlite_path(url))
-            checkpoints = asyncio.create_task(checkpoint(Settings(database_url=url), stop))
+                insert, close = await _sqlite3(settings)
+            checkpoints = asyncio.create_task(checkpoint(settings, stop))
         store["insert"] = insert
         try:
             yield
