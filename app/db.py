@@ -1,7 +1,7 @@
 """The async engine: created in the app's lifespan, tuned per database."""
 
 import sqlite3
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -11,19 +11,19 @@ from app.config import Settings
 
 # A frame of the WAL is one page and its 24-byte header.
 _WAL_FRAME_HEADER_BYTES = 24
-# How long a RESTART pass may wait, first for the writer of the moment, then (new writers held
-# up meanwhile) for readers still in the WAL; past it the pass gives up and the next one tries
-# again. Short, because the second wait stalls every write: a count over a million rows reads
-# for most of a second.
+# How long a RESTART pass may wait for readers to leave the WAL, every writer held up
+# meanwhile; past it the pass gives up and a later one tries again. Short, because a count
+# over a million rows reads for most of a second.
 _RESTART_WAIT_MS = 100
 
 
 class WalState(NamedTuple):
-    """What a checkpoint pass left: frames in the WAL, frames copied into the database, and
-    whether a RESTART pass gave up waiting (the WAL then does not start over yet)."""
+    """What a checkpoint pass left: frames in the WAL, frames copied into the database, their
+    size, and whether a RESTART pass gave up waiting (the WAL then does not start over yet)."""
 
     frames: int
     checkpointed: int
+    bytes: int
     busy: bool
 
 
@@ -42,7 +42,7 @@ def sqlite_pragmas(settings: Settings) -> tuple[str, ...]:
         "PRAGMA synchronous=NORMAL",
         "PRAGMA foreign_keys=ON",
         "PRAGMA wal_autocheckpoint=0",
-        f"PRAGMA journal_size_limit={_wal_limit_bytes(settings)}",
+        f"PRAGMA journal_size_limit={wal_limit_bytes(settings)}",
     )
 
 
@@ -50,38 +50,27 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def checkpoint_sqlite(settings: Settings) -> WalState:
-    """Copy what the WAL holds back into the database, on a connection of its own. Blocking:
-    run it in a thread.
+def checkpoint_sqlite(settings: Settings, mode: Literal["PASSIVE", "RESTART"]) -> WalState:
+    """One checkpoint pass on a connection of its own. Blocking: run it in a thread.
 
-    A PASSIVE pass copies the frames there when it begins without waiting for anyone; once
-    every frame is in, the next writer starts the WAL over. Under a steady stream of writes
-    some land during every pass, so that never happened and the WAL grew by everything
-    written: 1.6 GB after a minute of batches (docs/performance.md). So once the WAL holds
-    SQLITE_WAL_LIMIT_MB, a RESTART pass follows: it takes the write lock (new writers wait),
-    copies what was written during the PASSIVE one and waits for readers to leave the WAL,
-    so the next writer starts it over. Between two restarts the WAL holds at most the limit
-    and what is written in one SQLITE_CHECKPOINT_SECONDS."""
+    PASSIVE copies the frames there when it begins into the database, waiting for no one;
+    once every frame is in, the next writer starts the WAL over. RESTART takes the write lock
+    first (no other writer may be waiting for it: see app.maintenance.checkpoint), copies the
+    rest and waits for readers to leave the WAL, so that the next writer starts it over."""
     path = make_url(settings.database_url).database or ""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
-        connection.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
-        state = _checkpoint(connection, "PASSIVE")
+        wait = settings.sqlite_busy_timeout_ms if mode == "PASSIVE" else _RESTART_WAIT_MS
+        connection.execute(f"PRAGMA busy_timeout={int(wait)}")
+        busy, frames, checkpointed = connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         (page_size,) = connection.execute("PRAGMA page_size").fetchone()
-        if state.frames * (page_size + _WAL_FRAME_HEADER_BYTES) >= _wal_limit_bytes(settings):
-            connection.execute(f"PRAGMA busy_timeout={_RESTART_WAIT_MS}")
-            state = _checkpoint(connection, "RESTART")
     finally:
         connection.close()
-    return state
+    frame_bytes = int(page_size) + _WAL_FRAME_HEADER_BYTES
+    return WalState(int(frames), int(checkpointed), int(frames) * frame_bytes, bool(busy))
 
 
-def _checkpoint(connection: sqlite3.Connection, mode: str) -> WalState:
-    busy, frames, checkpointed = connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
-    return WalState(int(frames), int(checkpointed), bool(busy))
-
-
-def _wal_limit_bytes(settings: Settings) -> int:
+def wal_limit_bytes(settings: Settings) -> int:
     return settings.sqlite_wal_limit_mb * 1024 * 1024
 
 

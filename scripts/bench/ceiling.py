@@ -82,9 +82,10 @@ def _sqlite_values(values: dict[str, Any], columns: list[str]) -> dict[str, Any]
     return {**row, "created_at": values["created_at"].strftime(SQLITE_TIME)}
 
 
-async def _sqlite3(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
+async def _sqlite3(settings: Settings, writers: asyncio.Lock) -> tuple[Insert, Callable[[], Any]]:
     # One connection, statements run on the event loop: in WAL mode with synchronous=NORMAL an
-    # insert and its commit take microseconds, and SQLite has one writer anyway.
+    # insert and its commit take microseconds, and SQLite has one writer anyway. Inserts take
+    # `writers`, as the app's do, so that the checkpointer's RESTART holds them off there.
     connection = sqlite3.connect(
         sqlite_path(settings.database_url), isolation_level=None, check_same_thread=False
     )
@@ -96,13 +97,14 @@ async def _sqlite3(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
     )
 
     async def insert(values: dict[str, Any]) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            connection.execute(statement, _sqlite_values(values, columns))
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        async with writers:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute(statement, _sqlite_values(values, columns))
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     async def close() -> None:
         connection.close()
@@ -110,7 +112,7 @@ async def _sqlite3(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
     return insert, close
 
 
-async def _aiosqlite(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
+async def _aiosqlite(settings: Settings, writers: asyncio.Lock) -> tuple[Insert, Callable[[], Any]]:
     connection = await aiosqlite.connect(sqlite_path(settings.database_url), isolation_level=None)
     for pragma in sqlite_pragmas(settings):
         await connection.execute(pragma)
@@ -123,8 +125,9 @@ async def _aiosqlite(settings: Settings) -> tuple[Insert, Callable[[], Any]]:
     )
 
     async def insert(values: dict[str, Any]) -> None:
-        await connection.execute(statement, _sqlite_values(values, columns))
-        await connection.commit()
+        async with writers:
+            await connection.execute(statement, _sqlite_values(values, columns))
+            await connection.commit()
 
     return insert, connection.close
 
@@ -145,11 +148,12 @@ def create_ceiling() -> FastAPI:
         if is_postgresql(url):
             insert, close = await _postgresql(url, pool_size)
         else:
+            writers = asyncio.Lock()
             if sqlite_driver == "aiosqlite":
-                insert, close = await _aiosqlite(settings)
+                insert, close = await _aiosqlite(settings, writers)
             else:
-                insert, close = await _sqlite3(settings)
-            checkpoints = asyncio.create_task(checkpoint(settings, stop))
+                insert, close = await _sqlite3(settings, writers)
+            checkpoints = asyncio.create_task(checkpoint(settings, writers, stop))
         store["insert"] = insert
         try:
             yield
