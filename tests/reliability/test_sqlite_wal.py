@@ -27,7 +27,7 @@ def bounded(tmp_path: Path) -> Iterator[Service]:
         yield running
 
 
-@pytest.mark.long(15)
+@pytest.mark.long(20)
 async def test_the_wal_starts_over_while_writes_never_stop(bounded: Service) -> None:
     # Sixteen clients land a commit every few milliseconds, so some land during every
     # checkpoint pass: with PASSIVE passes alone the WAL never started over, and its file grew
