@@ -55,7 +55,7 @@ def checkpoint_sqlite(settings: Settings, mode: Literal["PASSIVE", "RESTART"]) -
 
     PASSIVE copies the frames there when it begins into the database, waiting for no one;
     once every frame is in, the next writer starts the WAL over. RESTART takes the write lock
-    first (no other writer may be waiting for it: see app.maintenance.checkpoint), copies the
+    (this process's writers are held off it meanwhile: app.maintenance._restart), copies the
     rest and waits for readers to leave the WAL, so that the next writer starts it over."""
     path = make_url(settings.database_url).database or ""
     connection = sqlite3.connect(path, isolation_level=None)
