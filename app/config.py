@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How often the server copies SQLite's write-ahead log into the database.",
     )
+    sqlite_wal_limit_mb: int = Field(
+        default=64,
+        ge=1,
+        description="The size past which the server makes SQLite's write-ahead log start over.",
+    )
     retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(

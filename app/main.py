@@ -39,6 +39,7 @@ from app.proxies import trusted_proxies
 from app.ratelimit import Counters, FailedAuthLimiter, RateLimiter, RateLimitHeaders
 from app.store.driver import open_driver
 from app.store.keys import KnownKeys
+from app.store.transaction import sqlite_write_lock
 from app.worker import serve as serve_worker
 
 DESCRIPTION = (
@@ -101,7 +102,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         maintenance = asyncio.create_task(maintain(app.state.engine, settings, stop_maintenance))
         checkpoints = None
         if is_sqlite(settings.database_url):
-            checkpoints = asyncio.create_task(checkpoint(settings, stop_maintenance))
+            writers = sqlite_write_lock(app.state.engine)
+            checkpoints = asyncio.create_task(checkpoint(settings, writers, stop_maintenance))
         # Everything alive now (modules, schemas, compiled templates, the pools) lives as long
         # as the process: taken out of the collector's sight, it is not walked again by every
         # full collection, which cost ~15% of the write path's time in a profile.

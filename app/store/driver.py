@@ -40,7 +40,7 @@ from sqlalchemy.sql.expression import (
 )
 
 from app.config import Settings
-from app.db import SQLITE_PRAGMAS, idle_session_settings
+from app.db import idle_session_settings, sqlite_pragmas
 from app.errors import DatabaseDown, OutcomeUnknown
 from app.models import (
     ApiKey,
@@ -430,6 +430,7 @@ class SqliteDriver:
         self._path = make_url(settings.database_url).database or ""
         self._connection: sqlite3.Connection | None = None
         self._busy_timeout_ms = settings.sqlite_busy_timeout_ms
+        self._pragmas = sqlite_pragmas(settings)
         self._write_lock = sqlite_write_lock(engine)
         self._statements = _Statements(engine.dialect)
         self._bulk = _Bulk(engine.dialect)
@@ -445,7 +446,7 @@ class SqliteDriver:
         if self._connection is None:
             connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
             try:
-                for pragma in SQLITE_PRAGMAS:
+                for pragma in self._pragmas:
                     connection.execute(pragma)
                 connection.execute("PRAGMA busy_timeout=0")
             except BaseException:

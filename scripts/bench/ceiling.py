@@ -33,7 +33,7 @@ from fastapi import FastAPI, Response
 
 from app import ids
 from app.config import Settings
-from app.db import SQLITE_PRAGMAS
+from app.db import sqlite_pragmas
 from app.maintenance import checkpoint
 from app.new_declines import new_decline
 from app.schemas import DeclineRequest
@@ -92,11 +92,11 @@ def _sqlite_columns(connection: sqlite3.Connection) -> list[str]:
     return sorted(row[1] for row in connection.execute("PRAGMA table_info(declines)"))
 
 
-def _sqlite_prepare(connection: sqlite3.Connection) -> None:
-    # The app's own settings (app.db.SQLITE_PRAGMAS): the same durability, and the WAL copied
+def _sqlite_prepare(connection: sqlite3.Connection, settings: Settings) -> None:
+    # The app's own settings (app.db.sqlite_pragmas): the same durability, and the WAL copied
     # back by a checkpoint in a thread (create_ceiling's lifespan), as the app's server does,
     # not by whichever commit fills it.
-    for pragma in SQLITE_PRAGMAS:
+    for pragma in sqlite_pragmas(settings):
         connection.execute(pragma)
     connection.execute("PRAGMA busy_timeout=5000")
 
@@ -113,11 +113,14 @@ def _sqlite_values(values: dict[str, Any], columns: list[str]) -> dict[str, Any]
     return {**row, "created_at": values["created_at"].strftime(SQLITE_TIME)}
 
 
-async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
+async def _sqlite3(settings: Settings, writers: asyncio.Lock) -> tuple[Insert, Callable[[], Any]]:
     # One connection, statements run on the event loop: in WAL mode with synchronous=NORMAL an
-    # insert and its commit take microseconds, and SQLite has one writer anyway.
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    _sqlite_prepare(connection)
+    # insert and its commit take microseconds, and SQLite has one writer anyway. Inserts take
+    # `writers`, as the app's do, so that the checkpointer's RESTART holds them off there.
+    connection = sqlite3.connect(
+        sqlite_path(settings.database_url), isolation_level=None, check_same_thread=False
+    )
+    _sqlite_prepare(connection, settings)
     columns = _sqlite_columns(connection)
     statement = (
         f"INSERT INTO declines ({', '.join(columns)}) "
@@ -125,13 +128,14 @@ async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
     )
 
     async def insert(values: dict[str, Any]) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            connection.execute(statement, _sqlite_values(values, columns))
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        async with writers:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute(statement, _sqlite_values(values, columns))
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     async def close() -> None:
         connection.close()
@@ -139,9 +143,9 @@ async def _sqlite3(path: str) -> tuple[Insert, Callable[[], Any]]:
     return insert, close
 
 
-async def _aiosqlite(path: str) -> tuple[Insert, Callable[[], Any]]:
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    for pragma in SQLITE_PRAGMAS:
+async def _aiosqlite(settings: Settings, writers: asyncio.Lock) -> tuple[Insert, Callable[[], Any]]:
+    connection = await aiosqlite.connect(sqlite_path(settings.database_url), isolation_level=None)
+    for pragma in sqlite_pragmas(settings):
         await connection.execute(pragma)
     await connection.execute("PRAGMA busy_timeout=5000")
     cursor = await connection.execute("PRAGMA table_info(declines)")
@@ -152,8 +156,9 @@ async def _aiosqlite(path: str) -> tuple[Insert, Callable[[], Any]]:
     )
 
     async def insert(values: dict[str, Any]) -> None:
-        await connection.execute(statement, _sqlite_values(values, columns))
-        await connection.commit()
+        async with writers:
+            await connection.execute(statement, _sqlite_values(values, columns))
+            await connection.commit()
 
     return insert, connection.close
 
@@ -177,14 +182,16 @@ def create_ceiling() -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         checkpoints = None
+        settings = Settings(database_url=url)
         if is_postgresql(url):
             insert, close = await _postgresql(url, pool_size)
         else:
+            writers = asyncio.Lock()
             if sqlite_driver == "aiosqlite":
-                insert, close = await _aiosqlite(sqlite_path(url))
+                insert, close = await _aiosqlite(settings, writers)
             else:
-                insert, close = await _sqlite3(sqlite_path(url))
-            checkpoints = asyncio.create_task(checkpoint(Settings(database_url=url), stop))
+                insert, close = await _sqlite3(settings, writers)
+            checkpoints = asyncio.create_task(checkpoint(settings, writers, stop))
         store["insert"] = insert
         try:
             yield
