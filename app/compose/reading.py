@@ -155,7 +155,9 @@ def strengths_as(strengths: str) -> str:
     "has"/"has_spent" ("ten years of Go", "five years building pipelines"), else "brings"
     ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
-    words = [word.strip(",;:.").lower() for word in strengths_of(strengths).split()]
+    # A word of punctuation alone ("… five years") is no word: nothing to read it by.
+    stripped = (word.strip(",;:.").lower() for word in strengths_of(strengths).split())
+    words = [word for word in stripped if word]
     # "an" or "a" goes before what was typed: "a very experienced engineer".
     vowel = bool(words) and words[0][0] in "aeiou"
     while len(words) > 1 and words[0] in _ADVERBS:  # "really good with …" reads as "good with"

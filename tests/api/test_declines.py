@@ -1,5 +1,6 @@
 """Compose, store, read and erase declines through the HTTP API."""
 
+import re
 from typing import Any
 
 import pytest
@@ -124,3 +125,14 @@ async def test_phone_numbers_as_people_write_them_are_accepted(
     response = await client.post("/v1/declines/preview", json=decline_request(candidate=candidate))
     assert response.status_code == 200, response.text
     assert phone in response.json()["messages"]["phone_script"]["voicemail"]
+
+
+@pytest.mark.parametrize("strengths", ["... five years of Go", "...", "— ten years, .", ", ;"])
+async def test_strengths_with_words_of_punctuation_alone_are_stored(
+    client: AsyncClient, strengths: str
+) -> None:
+    referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
+    response = await client.post("/v1/declines", json=decline_request(referral=referral))
+    assert response.status_code == 201, response.text[:300]
+    text = response.json()["messages"]["email"]["text"]
+    assert all(word in text for word in re.findall(r"\w+", strengths)), text
