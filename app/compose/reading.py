@@ -14,6 +14,13 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _without_end(text: str, marks: str) -> str:
+    """The text without the marks it ends with, nor the space they leave ("your new office !"
+    is "your new office"); the text as typed when nothing else is left. Every text is one
+    clean line (facts.Facts refuses any other), so no space may be left at its end."""
+    return text.rstrip(marks + " ") or text
+
+
 # --- A referral's strengths -------------------------------------------------------------------
 
 # The head noun of "a brilliant designer" is a kind of person: said with "is". Anything else a
@@ -122,7 +129,7 @@ def relationship_of(relationship: str) -> str:
     # "She reported to me at Sophos." after a name: "…, who reported to me at Sophos,".
     first, _, rest = relationship.partition(" ")
     if rest and first.lower() in ("she", "he"):
-        return f"who {rest.rstrip('.')}"
+        return f"who {_without_end(rest, '.')}"
     return _with_article(relationship)
 
 
@@ -215,7 +222,7 @@ _LOWERED = _words("we we're we've we'd both you you're you've they they've it it
 def as_clause(text: str) -> str:
     """A clause to follow "how" or "that": its sentence capital and full stop left off, and
     the "we" that "both went to McGill" leaves out."""
-    clause = text.rstrip(".!")
+    clause = _without_end(text, ".!")
     first = clause.split(" ", 1)[0]
     if first.lower() in _LOWERED:
         clause = clause[0].lower() + clause[1:]
@@ -317,7 +324,7 @@ def news_of(news: str, company: str) -> str:
             return f"{company} {news}"
         return as_clause(news)
     # A noun phrase goes mid-sentence: "The new lab building." reads "the new lab building".
-    news = news.rstrip(".!")
+    news = _without_end(news, ".!")
     # "your partnership announced last month", its date gone, leaves "announced" hanging.
     head, _, last = news.rpartition(" ")
     if head and last.lower() in _NEWS_VERBS:
@@ -578,7 +585,7 @@ def role_with_note(phrase: str, note: str) -> str:
     role; the phrase alone otherwise."""
     if not note.lower().startswith(_AFTER_ROLE) or " like " in phrase:
         return phrase
-    return f"{phrase} {note.rstrip('.,;:!')}"
+    return f"{phrase} {_without_end(note, '.,;:!')}"
 
 
 def condition_of(note: str) -> str | None:
@@ -587,8 +594,7 @@ def condition_of(note: str) -> str | None:
     ("a leadership role"), which the talking points carry instead."""
     if not note.lower().startswith(_CONDITIONS):
         return None
-    condition = note.rstrip(".,;:!")
-    return as_sentence(condition) if condition else None
+    return as_sentence(_without_end(note, ".,;:!"))
 
 
 _ASIDE = re.compile(r"\s*\([^()]*\)")

@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.conftest import count_rows, decline_request
+from tests.conftest import count_rows, decline_request, every_text
 
 pytestmark = pytest.mark.anyio
 
@@ -136,3 +136,45 @@ async def test_strengths_with_words_of_punctuation_alone_are_stored(
     assert response.status_code == 201, response.text[:300]
     text = response.json()["messages"]["email"]["text"]
     assert all(word in text for word in re.findall(r"\w+", strengths)), text
+
+
+@pytest.mark.parametrize(
+    "news", ["your new office !", "the launch of Orbit .", "!", "Dr. of years !"]
+)
+async def test_news_ending_in_a_spaced_full_stop_or_exclamation_is_stored(
+    client: AsyncClient, news: str
+) -> None:
+    body = decline_request(relationship={"company_news": news})
+    response = await client.post("/v1/declines", json=body)
+    assert response.status_code == 201, response.text[:300]
+    check_ins = [f["text"] for f in response.json()["messages"]["follow_ups"]]
+    words = re.findall(r"\w+", news)
+    assert any(all(word in text for word in words) for text in check_ins), check_ins
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ({"relationship": {"company_news": "you just opened a lab in Leeds !"}}, "a lab in Leeds"),
+        ({"relationship": {"common_ground": "we both rowed at McGill ."}}, "rowed at McGill"),
+        (
+            {"preferred_role": {"title": "Staff Engineer", "note": "on your data team ,"}},
+            "Staff Engineer role on your data team",
+        ),
+        (
+            {"preferred_role": {"title": "Staff Engineer", "note": "if the team goes remote ."}},
+            "If the team goes remote,",
+        ),
+        (
+            {"referral": {"name": "Sam Patel", "relationship": "she reported to me at Sophos ."}},
+            "who reported to me at Sophos",
+        ),
+    ],
+)
+async def test_a_text_ending_in_a_spaced_mark_is_stored(
+    client: AsyncClient, typed: dict[str, Any], said: str
+) -> None:
+    # Our sentences take the mark off such a text; the space before it went with it.
+    response = await client.post("/v1/declines", json=decline_request(**typed))
+    assert response.status_code == 201, response.text[:300]
+    assert any(said in text for text in every_text(response.json()["messages"])), said
