@@ -53,7 +53,7 @@ def compose_fields(
         interview_at=request.interview_at,
         now=now,
         linkedin_limit=request.linkedin_limit,
-        note_shortened=note_left_out,
+        note_left_out=note_left_out,
     )
     return messages, guidance
 

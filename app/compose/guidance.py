@@ -24,11 +24,11 @@ def advice(
     interview_at: datetime | None,
     now: datetime,
     linkedin_limit: int,
-    note_shortened: tuple[str, ...],
+    note_left_out: tuple[str, ...],
 ) -> list[dict[str, object]]:
     """The advice that applies at `now`, most important first, as each item's fields."""
     values = {
-        "note_shortened": note_shortened,
+        "note_left_out": note_left_out,
         "hooks": tuple([hook for hook, _ in check_in_hooks(facts)]),
         "linkedin_limit": linkedin_limit,
     }
