@@ -665,7 +665,7 @@ def _is_a_field(job: str, field: str) -> bool:
     return first not in _NOT_A_FIELD and not first[0].isdigit()
 
 
-_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")
+_TRAILING_ASIDE = re.compile(_ASIDE.pattern + "$")  # the aside a title ends with
 _AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE
 
 
