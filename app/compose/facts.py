@@ -34,7 +34,10 @@ from app.compose.reading import (
     in_prose,
     is_a_clause,
     is_a_group,
+    is_a_note,
     is_formal_address,
+    is_long_name,
+    is_one_of_a_kind,
     is_only_a_title,
     keeps_in_touch,
     looks_casual,
@@ -110,6 +113,9 @@ class Facts:
     # A title in parts ("Associate, Investment Banking") cannot stand before "offer": subjects
     # give it after a dash.
     role_has_parts: bool
+    # A name too long or too punctuated to greet a team by ("St. Vincent's Hospital Melbourne
+    # team"): they are the hiring team.
+    company_is_long: bool
     # The better-fit role is the recipient's own title ("CEO" to the CEO): asked of them, it
     # reads as asking for their job, so no message names it and the guidance says why.
     preferred_role_is_theirs: bool
@@ -129,9 +135,9 @@ class Facts:
     referral_first_uncertain: bool  # the same, for the first name a referral is called by
     # Typed as one would in a chat (a lowercase title, "tbh", an emoji), and printed as typed:
     # the guidance says so.
-    typed_casually: bool
+    typed_casually: str | None  # which fields, in our words: "the role, the common ground"
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
-    detail_is_terse: bool  # a word or two ("Pay."): reads as abrupt as a sentence of its own
+    detail_is_terse: bool  # a note ("Pay.", "Got another job."): abrupt as a sentence of its own
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # Someone to recommend: a name, how they are known or what they bring. A later referral
@@ -167,6 +173,7 @@ class Facts:
     company_name: Typed  # before a noun: "University of Toronto team", "Kiwi Build team"
     candidate_name: Typed
     candidate_spoken: Typed  # how they say their own name: "Wei Zhang", not "Dr Wei Zhang"
+    candidate_signed: Typed  # how they sign it: the same, with "Jr." or "III" if typed
     candidate_email: MaybeTyped
     candidate_phone: MaybeTyped
     recipient_name: MaybeTyped
@@ -273,26 +280,36 @@ def shape_table(shape: tuple[object, ...]) -> dict[Any, Any]:
 
 # A reason longer than this is more than a sentence or two.
 DETAIL_LONG = 240
-# Up to this many words, a reason is a fragment ("Pay.", "Commute.") rather than a sentence.
-DETAIL_TERSE_WORDS = 2
 
 
-def _free_texts(request: DeclineRequest) -> list[str]:
-    """What the candidate wrote in their own words, which the messages print as typed."""
+def _free_texts(request: DeclineRequest) -> list[tuple[str, str]]:
+    """What the candidate wrote in their own words, which the messages print as typed, each
+    with what the guidance calls it."""
     referral, preferred, relationship = (
         request.referral,
         request.preferred_role,
         request.relationship,
     )
     texts = [
-        request.reason.detail,
-        preferred.note if preferred else None,
-        referral.relationship if referral else None,
-        referral.strengths if referral else None,
-        relationship.common_ground,
-        relationship.company_news,
+        ("the reason", request.reason.detail),
+        ("the better-fit role's note", preferred.note if preferred else None),
+        ("how you know the referral", referral.relationship if referral else None),
+        ("the referral's strengths", referral.strengths if referral else None),
+        ("the common ground", relationship.common_ground),
+        ("the news about them", relationship.company_news),
     ]
-    return [text for text in texts if text]
+    return [(label, text) for label, text in texts if text]
+
+
+def _typed_casually(request: DeclineRequest) -> str | None:
+    """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji."""
+    typed = [("the role", request.role), ("the company", request.company)]
+    labels = [
+        label
+        for label, text in typed + _free_texts(request)
+        if looks_casual(text) or (label in ("the role", "the company") and in_lowercase(text))
+    ]
+    return ", ".join(labels) or None
 
 
 def first_name(name: str) -> str:
@@ -309,11 +326,12 @@ def _uncertain(name: str) -> bool:
     return len(words) > 2 and " and " not in name and " & " not in name
 
 
-def spoken_name(name: str) -> str:
+def spoken_name(name: str, *, signed: bool = False) -> str:
     """A name as its owner says it on the phone: without a courtesy title in front, or
-    letters after it."""
+    letters after it; `signed`, as they sign it, which keeps a generation ("III")."""
     first, _, rest = name.partition(" ")
-    return without_post_nominals(rest if rest and first.lower() in COURTESY_TITLES else name)
+    untitled = rest if rest and first.lower() in COURTESY_TITLES else name
+    return without_post_nominals(untitled, keep_generation=signed)
 
 
 def addressed_as(name: str) -> str:
@@ -423,6 +441,7 @@ def facts_from(
         and recipient
         and recipient.title
         and preferred.title.casefold() == recipient.title.casefold()
+        and is_one_of_a_kind(recipient.title)
     )
     if theirs:
         preferred = None
@@ -457,6 +476,7 @@ def facts_from(
         relationship.linkedin_connected,
         request.role.lower().endswith(_ROLE_ENDINGS),
         has_parts(request.role),
+        is_long_name(without_legal_suffix(request.company)),
         theirs,
         shared_as,
         news is not None and news_is_a_clause(news),
@@ -465,13 +485,9 @@ def facts_from(
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         titled,
         referral_name is not None and not unnamed and _uncertain(referral_name),
-        in_lowercase(request.role)
-        or in_lowercase(request.company)
-        or any(
-            looks_casual(text) for text in (request.role, request.company, *_free_texts(request))
-        ),
+        _typed_casually(request),
         detail is not None and len(detail) > DETAIL_LONG,
-        detail is not None and len(detail.split()) <= DETAIL_TERSE_WORDS,
+        detail is not None and is_a_note(detail),
         detail is not None and says_when(detail),
         unnamed,
         referral is not None and any([referral.name, referral.email, related, referral.strengths]),
@@ -498,6 +514,7 @@ def facts_from(
         without_legal_suffix(request.company),
         candidate_name,
         spoken_name(candidate_name),
+        spoken_name(candidate_name, signed=True),
         request.candidate.email,
         request.candidate.phone,
         recipient_name,

@@ -17,6 +17,9 @@ _NOTES = {
     for kind in ("connection_request", "message")
 }
 _EVERY_PART = (1 << len(PARTS)) - 1
+# `linkedin_limit` is the limit of a connection request's note; a message to someone already
+# connected may run to 8,000 characters, so it is never shortened.
+MESSAGE_LIMIT = 8000
 
 
 def measure(text: str) -> str:
@@ -25,8 +28,11 @@ def measure(text: str) -> str:
 
 
 def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object], tuple[str, ...]]:
-    """The note's fields, and the PARTS left out to fit `limit` characters (none: empty)."""
+    """The note's fields, and the PARTS left out to fit `limit` characters (none: empty);
+    a message fits MESSAGE_LIMIT instead."""
     kind = "message" if facts.linkedin_connected else "connection_request"
+    if facts.linkedin_connected:
+        limit = MESSAGE_LIMIT
 
     def note_with(kept: int) -> str:
         flags = {f"use_{part}": bool(kept >> bit & 1) for bit, part in enumerate(PARTS)}

@@ -157,8 +157,10 @@ _NUMBERS = _words(
 
 def strengths_as(strengths: str) -> str:
     """How to join a referral's strengths to their name: "is" ("a brilliant designer", "great
-    with clients"), "is_a"/"is_an" ("strong operator"), "excels_at" ("building fast React
-    apps"), "verb" ("led our move to Kubernetes"), "strong_in" ("distributed systems"), else
+    with clients"), "is_a"/"is_an" ("strong operator"), "experience" ("building fast React
+    apps", "covering medtech for eight years": "has experience covering …", which claims no
+    more than was typed), "verb" ("led our move to Kubernetes"), "experience_in"
+    ("distributed systems"), else
     "has"/"has_spent" ("ten years of Go", "five years building pipelines"), else "brings"
     ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
@@ -187,7 +189,7 @@ def strengths_as(strengths: str) -> str:
         return "is_an" if vowel else "is_a"
     hyphenated = "-" in first or first.startswith("un")
     if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
-        return "excels_at"
+        return "experience"
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
         # "strong teaching record" is something one has one of: "brings a strong …".
         return "brings_an" if vowel else "brings_a"
@@ -202,7 +204,7 @@ def strengths_as(strengths: str) -> str:
     if last in _BROUGHT_HEADS and len(words) > 1:  # "Six Sigma and PPAP experience"
         return "brings"
     # A field of work, typed bare: "distributed systems and on-call leadership".
-    return "strong_in"
+    return "experience_in"
 
 
 # --- A sentence about the two of them ---------------------------------------------------------
@@ -420,11 +422,15 @@ def opens_with_after(text: str) -> bool:
 _THE_BEFORE_OF = _words(
     "university institute ministry department office museum college school council city state"
     " county province government library academy society commonwealth board royal court house"
+    " bureau foundation agency commission authority trust association federation centre center"
+    " institut universidad université universite"
 )
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
-    " infirmary"
+    " infirmary agency authority commission trust clinic organisation organization fund district"
 )
+# What joins the body to what it serves: "of", "for", and French or Spanish "de".
+_OF = _words("of for de du des")
 
 
 # What registers a company, which no one says before "team": "Kiwi Build Ltd", "Acme, Inc.".
@@ -432,6 +438,12 @@ _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:pty\.? ltd\.?|ltd\.?|limited|inc\.?|llc|l\.l\.c\.|llp|plc|gmbh|ag|s\.a\.|b\.v\.)$",
     re.IGNORECASE,
 )
+
+
+def is_long_name(name: str) -> bool:
+    """Too long, or too punctuated, to say before "team": "Northern Sydney Local Health
+    District", "SPAR (Pty) Ltd – Rondebosch"."""
+    return len(name.split()) > 3 or any(mark in name for mark in "()–—/,;:")
 
 
 def without_legal_suffix(name: str) -> str:
@@ -444,14 +456,27 @@ def in_prose(name: str) -> str:
     words = name.split(" ")
     if words[0].lower() == "the" or len(words) < 2:
         return name
-    lower = [word.lower() for word in words[:3]]
-    # The body may follow a country or city: "the U.S. Department of Transportation".
-    body = any(
-        word in _THE_BEFORE_OF and following in ("of", "for") for word, following in pairwise(lower)
-    )
+    lower = [word.lower() for word in words[:4]]
+    # The body may follow a country or a field: "the U.S. Department of Transportation", "the
+    # Public Health Foundation of India".
+    body = any(word in _THE_BEFORE_OF and following in _OF for word, following in pairwise(lower))
     if body or words[-1].lower() in _THE_AT_END:
         return f"the {name}"
     return name
+
+
+# Titles a company has one of: asked of the person who holds one, the better-fit role would
+# be their job. "Engineering Manager" is one of many, and fine to ask an engineering manager.
+_ONE_OF_A_KIND = re.compile(
+    r"^(?:chief\b|head of\b|(?:senior |executive )?vice president\b|svp\b|evp\b|vp\b|president\b"
+    r"|(?:co-?)?founder\b|owner\b|managing director\b|general manager\b|(?:school )?principal$"
+    r"|headteacher\b|head teacher\b|c[a-z]o$)",
+    re.IGNORECASE,
+)
+
+
+def is_one_of_a_kind(title: str) -> bool:
+    return _ONE_OF_A_KIND.match(title.strip()) is not None
 
 
 # A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
@@ -474,19 +499,24 @@ HONORIFICS = COURTESY_TITLES | _words(
 
 
 # Letters after a name ("Elspeth MacGillivray-Hume PhD", "Sam Okoro, CPA"), which no one is
-# greeted or called by.
-_POST_NOMINALS = _words(
-    "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. jr jr. sr sr. ii iii"
-    " iv obe mbe cbe frcs frcp facs dds dmd do mph"
+# greeted or called by, and which a letter is not signed with.
+_LETTERS = _words(
+    "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. obe mbe cbe frcs"
+    " frcp facs dds dmd do mph"
 )
+# A generation is part of the name its owner signs ("Michael Anderson III"), though no one is
+# greeted by it.
+_GENERATIONS = _words("jr jr. sr sr. ii iii iv")
+_POST_NOMINALS = _LETTERS | _GENERATIONS
 # Words of a name that stay lowercase when the rest is given capitals: "Maria de la Cruz".
 _PARTICLES = _words("de la del der den van von da di du le bin binti al el y e")
 
 
-def without_post_nominals(name: str) -> str:
+def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
     words = name.replace(",", " ").split()
     typed = len(words)
-    while len(words) > 1 and words[-1].lower() in _POST_NOMINALS:
+    dropped = _LETTERS if keep_generation else _POST_NOMINALS
+    while len(words) > 1 and words[-1].lower() in dropped:
         words.pop()
     return " ".join(words) if len(words) < typed else name
 
@@ -553,6 +583,24 @@ def unspoken(text: str) -> str:
     return _EMOJI.sub("", text).strip() or text
 
 
+# Words a sentence about one's reason starts with; a short reason that starts otherwise is a
+# note ("Got another job.", "Relocating to Perth."), and a word or two always is ("Pay.").
+_SUBJECTS = _words(
+    "i i'm i've i'd i'll my we we're we've we'd our the this it it's that there he she they"
+    " their his her"
+)
+_NOTE_WORDS = 6
+_TERSE_WORDS = 2
+
+
+def is_a_note(detail: str) -> bool:
+    words = detail.split()
+    if len(words) <= _TERSE_WORDS:
+        return True
+    first = words[0].lower().strip(",.;:!?").replace("’", "'")
+    return len(words) <= _NOTE_WORDS and first not in _SUBJECTS
+
+
 def looks_casual(text: str) -> bool:
     return _CASUAL.search(text) is not None
 
@@ -609,9 +657,12 @@ def said_title(title: str) -> str:
 
 
 def spoken_title(title: str) -> str | None:
-    """A title as said on the phone (said_title); None when it is still too long to say."""
+    """A title as said on the phone (said_title); None when it is still too long to say, or
+    a list of parts read out ("Teacher, Science, Part-Time")."""
     spoken = said_title(title)
-    return spoken if len(spoken.split()) <= _SPOKEN_TITLE_WORDS else None
+    if len(spoken.split()) > _SPOKEN_TITLE_WORDS or spoken.count(",") > 1:
+        return None
+    return spoken
 
 
 _PARTS = re.compile(r",|\(| [-–—|] ")
