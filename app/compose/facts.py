@@ -120,7 +120,7 @@ class Facts:
     # reads as asking for their job, so no message names it and the guidance says why.
     preferred_role_is_theirs: bool
     # How free text was typed (app/compose/reading.py), so our words around it fit: the
-    # common ground as a "topic", a "clause" ("we both rowed at university", said with "how")
+    # common ground as a "topic", a "clause" ("we both rowed at university", after "that")
     # or a "thing" ("our mutual friend Bongani"); the news as a clause ("you opened a clinic");
     # the referral's relationship as a clause ("we worked together at Discovery").
     common_as: str | None
@@ -203,10 +203,10 @@ class Facts:
     referral_strengths: MaybeTyped
     common_ground: MaybeTyped
     # The common ground as a topic ("our shared interest in" left off), or as a clause that
-    # follows "how" ("we both rowed at university", its capital and full stop left off).
+    # follows "that" ("we both rowed at university", its capital and full stop left off).
     common_topic: MaybeTyped
     # Something they share that is not an interest, opening a sentence: "The Boston Tax Forum
-    # brought you to mind".
+    # is one of the reasons …".
     common_opening: MaybeTyped
     company_news: MaybeTyped
     # A closeout's accepted employer, in a sentence, and only when it may be named.
@@ -304,11 +304,8 @@ def _free_texts(request: DeclineRequest) -> list[tuple[str, str]]:
 def _typed_casually(request: DeclineRequest) -> str | None:
     """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji."""
     typed = [("the role", request.role), ("the company", request.company)]
-    labels = [
-        label
-        for label, text in typed + _free_texts(request)
-        if looks_casual(text) or (label in ("the role", "the company") and in_lowercase(text))
-    ]
+    labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
+    labels += [label for label, text in _free_texts(request) if looks_casual(text)]
     return ", ".join(labels) or None
 
 
@@ -461,6 +458,7 @@ def facts_from(
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
     news = relationship.company_news
+    company_name = without_legal_suffix(request.company)
     detail = request.reason.detail
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
@@ -476,7 +474,7 @@ def facts_from(
         relationship.linkedin_connected,
         request.role.lower().endswith(_ROLE_ENDINGS),
         has_parts(request.role),
-        is_long_name(without_legal_suffix(request.company)),
+        is_long_name(company_name),
         theirs,
         shared_as,
         news is not None and news_is_a_clause(news),
@@ -511,7 +509,7 @@ def facts_from(
         request.role,
         spoken_title(request.role),
         in_prose(request.company),
-        without_legal_suffix(request.company),
+        company_name,
         candidate_name,
         spoken_name(candidate_name),
         spoken_name(candidate_name, signed=True),

@@ -30,9 +30,10 @@ def measure(text: str) -> str:
 def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object], tuple[str, ...]]:
     """The note's fields, and the PARTS left out to fit `limit` characters (none: empty);
     a message fits MESSAGE_LIMIT instead."""
-    kind = "message" if facts.linkedin_connected else "connection_request"
     if facts.linkedin_connected:
-        limit = MESSAGE_LIMIT
+        kind, limit = "message", MESSAGE_LIMIT
+    else:
+        kind = "connection_request"
 
     def note_with(kept: int) -> str:
         flags = {f"use_{part}": bool(kept >> bit & 1) for bit, part in enumerate(PARTS)}
