@@ -37,6 +37,7 @@ from app.compose.reading import (
     is_a_note,
     is_formal_address,
     is_long_name,
+    is_long_title,
     is_one_of_a_kind,
     is_only_a_title,
     keeps_in_touch,
@@ -113,6 +114,8 @@ class Facts:
     # A title in parts ("Associate, Investment Banking") cannot stand before "offer": subjects
     # give it after a dash.
     role_has_parts: bool
+    # Too long or too listed to say ("Teacher, Science, Part-Time"): written "the role of …".
+    role_is_long: bool
     # A name too long or too punctuated to greet a team by ("St. Vincent's Hospital Melbourne
     # team"): they are the hiring team.
     company_is_long: bool
@@ -205,9 +208,6 @@ class Facts:
     # The common ground as a topic ("our shared interest in" left off), or as a clause that
     # follows "that" ("we both rowed at university", its capital and full stop left off).
     common_topic: MaybeTyped
-    # Something they share that is not an interest, opening a sentence: "The Boston Tax Forum
-    # is one of the reasons …".
-    common_opening: MaybeTyped
     company_news: MaybeTyped
     # A closeout's accepted employer, in a sentence, and only when it may be named.
     accepted_company: MaybeTyped
@@ -474,6 +474,7 @@ def facts_from(
         relationship.linkedin_connected,
         request.role.lower().endswith(_ROLE_ENDINGS),
         has_parts(request.role),
+        is_long_title(request.role),
         is_long_name(company_name),
         theirs,
         shared_as,
@@ -540,7 +541,6 @@ def facts_from(
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
-        as_sentence(common) if common and shared_as == "thing" else None,
         news_of(news, request.company) if news else None,
         in_prose(accepted_company) if accepted_company else None,
     )

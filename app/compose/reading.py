@@ -452,7 +452,9 @@ def without_legal_suffix(name: str) -> str:
 
 
 def in_prose(name: str) -> str:
-    """An employer's name as it reads after "at" or "about": "the University of Toronto"."""
+    """An employer's name as it reads after "at" or "about": "the University of Toronto", and
+    "Acme Corp" for "Acme Corp, Inc.": a legal suffix is for contracts, not for letters."""
+    name = without_legal_suffix(name)
     words = name.split(" ")
     if words[0].lower() == "the" or len(words) < 2:
         return name
@@ -591,14 +593,21 @@ _SUBJECTS = _words(
 )
 _NOTE_WORDS = 6
 _TERSE_WORDS = 2
+# A verb after the first word makes a sentence of a short reason with no pronoun: "A family
+# emergency came up.", "Commute is too long.", unlike "Relocating to Perth." or "Got another job."
+_FINITE_VERBS = _words(
+    "is are was were has have had came comes changed happened arose means needs makes made"
+    " went got became turned isn't aren't wasn't doesn't don't didn't won't can't hasn't"
+)
 
 
 def is_a_note(detail: str) -> bool:
-    words = detail.split()
+    words = [word.lower().strip(",.;:!?").replace("’", "'") for word in detail.split()]
     if len(words) <= _TERSE_WORDS:
         return True
-    first = words[0].lower().strip(",.;:!?").replace("’", "'")
-    return len(words) <= _NOTE_WORDS and first not in _SUBJECTS
+    if len(words) > _NOTE_WORDS or words[0] in _SUBJECTS:
+        return False
+    return not any(word in _FINITE_VERBS for word in words[1:])
 
 
 def looks_casual(text: str) -> bool:
@@ -656,13 +665,25 @@ def said_title(title: str) -> str:
     return unspoken(_ASIDE.sub("", title).strip() or title)
 
 
+def is_long_title(title: str) -> bool:
+    """More than anyone says aloud, or a list of parts ("Teacher, Science, Part-Time"): in
+    writing it is "the role of …", on a call just "the role"."""
+    said = said_title(title)
+    return len(said.split()) > _SPOKEN_TITLE_WORDS or said.count(",") > 1
+
+
+# Where a title's parts divide: "QA Manager, GMP Compliance", "Analyst – Risk", "Nurse | ICU".
+_PART_BREAK = re.compile(r",| [-–—|] ")
+
+
 def spoken_title(title: str) -> str | None:
-    """A title as said on the phone (said_title); None when it is still too long to say, or
-    a list of parts read out ("Teacher, Science, Part-Time")."""
-    spoken = said_title(title)
-    if len(spoken.split()) > _SPOKEN_TITLE_WORDS or spoken.count(",") > 1:
+    """A title as said on the phone (said_title): its first part, as people say it ("the QA
+    Manager role", not "the QA Manager, GMP Compliance role"); None when it is too long to say
+    (is_long_title)."""
+    if is_long_title(title):
         return None
-    return spoken
+    said = said_title(title)
+    return _PART_BREAK.split(said, 1)[0].strip() or said
 
 
 _PARTS = re.compile(r",|\(| [-–—|] ")
@@ -683,12 +704,19 @@ def a_role(title: str) -> str:
         return title
     article = "an" if _takes_an(title) else "a"
     aside = _TRAILING_ASIDE.search(title)
-    if aside and aside.start() > 0:
-        # "Associate, Commercial Litigation (London office)": the role, then its aside.
+    if aside and aside.start() > 0 and _ACRONYM.fullmatch(aside[0].strip()) is None:
+        # "Associate, Commercial Litigation (London office)": the role, then its aside; an
+        # acronym stays with the name it shortens ("a Qualified Person (QP) role").
         return f"{a_role(title[: aside.start()])}{aside[0]}"
     job, comma, field = title.partition(", ")
     if comma and _is_a_field(job, field):
+        # "an Associate role in Investment Banking"; a field typed in lower case is a
+        # description, not a team's name ("greenfield plant build-out"), kept beside the role.
+        if field[0].islower():
+            return f"{article} {job} role ({field})"
         return f"{article} {job} role in {field}"
+    if aside and aside.start() > 0 and not any(mark in title[: aside.start()] for mark in ",/;:&|"):
+        return f"{article} {title} role"
     if any(mark in title for mark in ",()/;:&|"):
         return f"a role like {title}"
     if any(word in _ROLE_WORDS for word in lower):
@@ -717,6 +745,7 @@ def _is_a_field(job: str, field: str) -> bool:
 
 
 _TRAILING_ASIDE = re.compile(_ASIDE.pattern + "$")  # the aside a title ends with
+_ACRONYM = re.compile(r"\([A-Z][A-Z0-9&]{1,5}\)")  # "(QP)", "(EHS)", "(R&D)"
 _AN_LETTERS = frozenset("AEFHILMNORSX")  # initialisms said with a vowel: an MBA, an SRE
 
 

@@ -45,6 +45,15 @@ STOCK = [
     "reminded",
     "made me think of you",
     "put me in mind",
+    # Common ground is asked about, not argued for ("Given that …, I'd love to stay in touch").
+    "Given that",
+    "one of the reasons I",
+    "a good reason to stay in touch",
+    # Nothing says a missed interview went unannounced: the candidate may have told someone.
+    "beforehand",
+    "without letting",
+    "didn't let you know",
+    "did not let you know",
 ]
 CONTRACTABLE = re.compile(r"\b(I am|I will|I have|I would|do not|does not|is not|cannot)\b")
 SENTENCE = re.compile(r"[^.!?]+[.!?]")
@@ -435,10 +444,10 @@ def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
     ("common", "said"),
     [
         ("trail running", "and what's new for you in trail running."),
-        ("We both rowed at university.", "Given that we both rowed at university, I'd"),
+        ("We both rowed at university.", "great to find that we both rowed at university, and"),
         ("our mutual friend Bongani", "With our mutual friend Bongani in common, I'd"),
         ("the Boston Tax Forum", "With the Boston Tax Forum in common, I'd"),
-        ("we both presented at ASHG last year", "Given that we both presented at ASHG, I'd"),
+        ("we both presented at ASHG last year", "to find that we both presented at ASHG, and"),
     ],
 )
 def test_common_ground_reads_as_it_was_typed(common: str, said: str) -> None:
@@ -738,7 +747,7 @@ def test_an_interview_missed_long_ago_owns_the_delay() -> None:
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     assert "and that it's taken me so long to write." in messages["email"]["text"]
     assert "and that it's taken me this long to call." in messages["phone_script"]["text"]
-    assert "or get in touch sooner." in messages["phone_script"]["voicemail"]
+    assert "and that I didn't get in touch sooner." in messages["phone_script"]["voicemail"]
     advice = {item["code"]: item["message"] for item in guidance}
     assert "they have probably moved on" in advice["send_promptly"]
     recent = decline_request(stage="interview", interview_at="2026-11-24T13:00:00-05:00")
@@ -910,6 +919,8 @@ def test_follow_ups_asked_for_without_keeping_in_touch_say_why_none_is_drafted()
         ("I've accepted another offer.", False),
         ("The commute would be too long for me.", False),
         ("My partner's job is moving us to Perth.", False),
+        ("A family emergency came up.", False),
+        ("Commute is too long.", False),
     ],
 )
 def test_a_reason_typed_as_a_note_is_pointed_out(detail: str, a_note: bool) -> None:
@@ -1035,7 +1046,13 @@ def test_a_team_is_greeted_without_the_company_s_legal_suffix() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith("Hello Kiwi Build team,")
     named = decline_request(company="Kiwi Build Ltd")
-    assert "at Kiwi Build Ltd" in _compose(DeclineRequest.model_validate(named))[0]["email"]["text"]
+    assert (
+        "role at Kiwi Build, and"
+        in _compose(DeclineRequest.model_validate(named))[0]["email"]["text"]
+    )
+    comma = decline_request(company="Acme Corp, Inc.", channels=["linkedin_note"])
+    note = _compose(DeclineRequest.model_validate(comma))[0]["linkedin_note"]["text"]
+    assert "at Acme Corp, and" in note
 
 
 def test_our_pleasantries_do_not_echo_the_candidate_s_own() -> None:
@@ -1183,3 +1200,45 @@ def test_a_message_to_a_connection_is_not_shortened_to_a_connection_requests_lim
     assert note["limit"] == 8000
     assert "Northern Sydney Local Health District" in note["text"], note["text"]
     assert "note_shortened" not in [item["code"] for item in guidance]
+
+
+def test_a_call_says_a_title_in_parts_by_its_first_part() -> None:
+    body = decline_request(role="QA Manager, GMP Compliance", tone="warm")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    script = messages["phone_script"]
+    assert "offering me the QA Manager role," in script["text"]
+    assert "the offer for the QA Manager role." in script["voicemail"]
+    assert "GMP Compliance" not in script["text"] + script["voicemail"]
+    assert "the QA Manager, GMP Compliance role at Acme Analytics" in messages["email"]["text"]
+    listed = decline_request(role="Teacher, Science, Part-Time", tone="warm")
+    email = _compose(DeclineRequest.model_validate(listed))[0]["email"]["text"]
+    assert "the role of Teacher, Science, Part-Time" in email
+
+
+@pytest.mark.parametrize(
+    ("title", "asked_for"),
+    [
+        ("Qualified Person (QP)", "a Qualified Person (QP) role"),
+        ("EHS Director, greenfield plant build-out", "an EHS Director role (greenfield plant"),
+        ("Associate, Investment Banking", "an Associate role in Investment Banking"),
+    ],
+)
+def test_a_better_fit_title_keeps_its_acronym_and_description_where_typed(
+    title: str, asked_for: str
+) -> None:
+    body = decline_request(preferred_role={"title": title}, tone="warm")
+    assert asked_for in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+
+
+def test_advice_to_call_without_a_script_says_what_the_email_is_for() -> None:
+    advice = _guidance(decline_request(channels=["email"]))["call_first"]
+    assert "written record" not in advice
+    assert "The email here breaks the news itself, for when you don't call" in advice
+
+
+def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> None:
+    body = decline_request(recipient=None, channels=["email", "linkedin_note"])
+    advice = _guidance(body)["recipient_missing"]
+    assert "the LinkedIn note opens with a plain “Hello,”" in advice
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["linkedin_note"]["text"].startswith("Hello, ")
