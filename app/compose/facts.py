@@ -29,6 +29,8 @@ from app.compose.reading import (
     asks_understanding,
     common_as,
     condition_of,
+    given_name,
+    has_particle,
     has_parts,
     in_lowercase,
     in_prose,
@@ -41,6 +43,7 @@ from app.compose.reading import (
     is_one_of_a_kind,
     is_only_a_title,
     keeps_in_touch,
+    known_as,
     looks_casual,
     news_is_a_clause,
     news_of,
@@ -55,6 +58,7 @@ from app.compose.reading import (
     strengths_as,
     strengths_of,
     surname_of,
+    title_in_prose,
     topic_of,
     unspoken,
     without_legal_suffix,
@@ -170,7 +174,11 @@ class Facts:
     has_linkedin_note: bool
     has_follow_ups: bool
     # Texts.
-    role: Typed
+    role: Typed  # as typed: the subject lines give it whole
+    # In a sentence, either side of "role": "the Product Manager role in Lending" (see
+    # reading.title_in_prose).
+    role_head: Typed
+    role_tail: MaybeTyped
     role_spoken: MaybeTyped  # as said on the phone (see reading.spoken_title)
     company: Typed  # in a sentence: "the University of Toronto", "Acme" (see in_prose)
     company_name: Typed  # before a noun: "University of Toronto team", "Kiwi Build team"
@@ -315,12 +323,12 @@ def first_name(name: str) -> str:
     was typed with, as "Dr. Mehta": whoever wrote "Dr. Anil Mehta" would not go on to "Anil"."""
     if name.split(" ", 1)[0].lower() in COURTESY_TITLES and " " in name:
         return addressed_as(name)
-    return spoken_name(name).split(" ", 1)[0]
+    return given_name(spoken_name(name).split(" "))
 
 
 def _uncertain(name: str) -> bool:
     words = spoken_name(name).split(" ")
-    return len(words) > 2 and " and " not in name and " & " not in name
+    return len(words) > 2 and " and " not in name and " & " not in name and not has_particle(name)
 
 
 def spoken_name(name: str, *, signed: bool = False) -> str:
@@ -340,7 +348,7 @@ def addressed_as(name: str) -> str:
     words = without_post_nominals(name).split(" ")
     if len(words) > 1 and words[0].lower() in COURTESY_TITLES:
         return f"{words[0]} {surname_of(words[1:])}"
-    return words[0]
+    return given_name(words)
 
 
 def written_date(moment: datetime, *, british: bool) -> str:
@@ -391,7 +399,10 @@ def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[
     elif days == 1:
         # Written in full: an email sent tonight may be read tomorrow, when "tomorrow" is wrong.
         written = f"on {written_date(moment, british=british)}"
-        spoken = _in_the_day("tomorrow", moment)
+        # After working hours the call waits for the morning (the guidance says so), when the
+        # interview is "this morning".
+        late = now.astimezone(moment.tzinfo).hour >= WORKING_HOURS[1]
+        spoken = _in_the_day("this" if late else "tomorrow", moment)
     elif days == -1:
         written, spoken = f"yesterday at {at}", _in_the_day("yesterday", moment)
     elif (days > 0 and until < _WEEK) or -7 < days < 0:
@@ -445,10 +456,11 @@ def facts_from(
     address_as = recipient_name = None
     titled = recipient is not None and not recipient.address_as and is_only_a_title(recipient.name)
     if recipient is not None:
-        recipient_name = f"{recipient.name} [surname]" if titled else as_name(recipient.name)
+        typed = known_as(recipient.name)
+        recipient_name = f"{recipient.name} [surname]" if titled else as_name(typed)
         address_as = as_name(recipient.address_as or addressed_as(recipient_name))
-    referral_name = as_name(referral.name) if referral and referral.name else None
-    candidate_name = as_name(request.candidate.name)
+    referral_name = as_name(known_as(referral.name)) if referral and referral.name else None
+    candidate_name = as_name(known_as(request.candidate.name))
     # Given by email alone, the referral is someone the candidate knows but did not name: the
     # messages hold a place for the name rather than recommend "someone" with an address.
     unnamed = referral is not None and referral.name is None and referral.email is not None
@@ -460,6 +472,7 @@ def facts_from(
     news = relationship.company_news
     company_name = without_legal_suffix(request.company)
     detail = request.reason.detail
+    role_head, role_tail = title_in_prose(request.role)
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -472,7 +485,7 @@ def facts_from(
         referral is not None and referral.timing is ReferralTiming.later,
         relationship.keep_in_touch,
         relationship.linkedin_connected,
-        request.role.lower().endswith(_ROLE_ENDINGS),
+        role_head.lower().endswith(_ROLE_ENDINGS),
         has_parts(request.role),
         is_long_title(request.role),
         is_long_name(company_name),
@@ -508,6 +521,8 @@ def facts_from(
         "linkedin_note" in channels,
         "follow_ups" in channels,
         request.role,
+        role_head,
+        role_tail,
         spoken_title(request.role),
         in_prose(request.company),
         company_name,

@@ -17,6 +17,7 @@ _NOTES = {
     for kind in ("connection_request", "message")
 }
 _EVERY_PART = (1 << len(PARTS)) - 1
+_ROLE = 1 << PARTS.index("role")
 # `linkedin_limit` is the limit of a connection request's note; a message to someone already
 # connected may run to 8,000 characters, so it is never shortened.
 MESSAGE_LIMIT = 8000
@@ -35,27 +36,34 @@ def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object]
     else:
         kind = "connection_request"
 
-    def note_with(kept: int) -> str:
+    def note_with(kept: int, *, short_role: bool = False) -> str:
         flags = {f"use_{part}": bool(kept >> bit & 1) for bit, part in enumerate(PARTS)}
-        (note,) = render_step(_NOTES[kind], facts, **flags)
+        (note,) = render_step(_NOTES[kind], facts, use_short_role=short_role, **flags)
         return measure(" ".join(note.split("\n")))
 
     full = note_with(_EVERY_PART)
     text = full
     kept = _EVERY_PART
+    short_role = False
     if len(full) > limit:
         kept = 0
         text = note_with(0)  # the bare note, unless a part fits
         for bit in range(len(PARTS)):
-            candidate = note_with(kept | 1 << bit)
+            candidate = note_with(kept | 1 << bit, short_role=short_role)
             if len(candidate) <= limit:
                 kept |= 1 << bit
                 text = candidate
+            elif 1 << bit == _ROLE and facts.role_spoken not in (None, facts.role):
+                # A title too long to keep whole may still fit as a call says it ("the QA
+                # Manager role"), which says more than "the role"; before the company's name.
+                candidate = note_with(kept, short_role=True)
+                if len(candidate) <= limit:
+                    short_role, text = True, candidate
     if len(text) > limit:  # the bare note is template wording only, far below any limit
         raise ValueError(f"the shortest LinkedIn note is {len(text)} characters, over {limit}")
     # With no one named there is no name to leave out.
     left_out = tuple(
-        part
+        "role_in_part" if part == "role" and short_role else part
         for bit, part in enumerate(PARTS)
         if not kept >> bit & 1 and (part != "recipient" or facts.address_as is not None)
     )

@@ -150,6 +150,9 @@ _SENTENCE_STARTS = _words("her his their they she's he's they're i i've we we've
 
 
 _SPANS = _words("years yrs decades months")
+_SPAN_WORDS = [[span] for span in sorted(_SPANS | {"decade", "year"})]
+_ABOUT = _words("over nearly almost about around more than")
+_SPENT_IN = _words("on in at with as across inside")
 _NUMBERS = _words(
     "two three four five six seven eight nine ten eleven twelve fifteen twenty many several"
 )
@@ -195,11 +198,18 @@ def strengths_as(strengths: str) -> str:
         return "brings_an" if vowel else "brings_a"
     # Time is had ("ten years of Go", "10 yrs on commercial sites"), or spent doing something
     # ("five years building pipelines"): "brings" reads as a mail merge with a number.
-    if second in _SPANS and (first[0].isdigit() or first in _NUMBERS):
-        third = words[2] if len(words) > 2 else ""
-        return "has_spent" if len(third) > 4 and third.endswith("ing") else "has"
+    # "over a decade running …", "nearly ten years in …": the span comes a word or two later.
+    at = 1 if first[0].isdigit() or first in _NUMBERS else 0
+    if first in _ABOUT:
+        at = next((index for index in (1, 2, 3) if words[index : index + 1] in _SPAN_WORDS), 0)
+    if at and words[at : at + 1] in _SPAN_WORDS:
+        after = words[at + 1] if len(words) > at + 1 else ""
+        # Time spent somewhere or doing something ("three years on a busy ward", "in audit",
+        # "building pipelines"); time "of" something is had ("ten years of Go").
+        spent = (len(after) > 4 and after.endswith("ing")) or after in _SPENT_IN
+        return "has_spent" if spent else "has"
     last = words[-1]
-    if first in _BROUGHT or first[0].isdigit() or head in _BROUGHT_HEADS:
+    if first in _BROUGHT or first[0].isdigit() or first in _NUMBERS or head in _BROUGHT_HEADS:
         return "brings"
     if last in _BROUGHT_HEADS and len(words) > 1:  # "Six Sigma and PPAP experience"
         return "brings"
@@ -423,11 +433,12 @@ _THE_BEFORE_OF = _words(
     "university institute ministry department office museum college school council city state"
     " county province government library academy society commonwealth board royal court house"
     " bureau foundation agency commission authority trust association federation centre center"
-    " institut universidad université universite"
+    " borough institut universidad université universite"
 )
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
     " infirmary agency authority commission trust clinic organisation organization fund district"
+    " board hotel administration"
 )
 # What joins the body to what it serves: "of", "for", and French or Spanish "de".
 _OF = _words("of for de du des")
@@ -435,9 +446,14 @@ _OF = _words("of for de du des")
 
 # What registers a company, which no one says before "team": "Kiwi Build Ltd", "Acme, Inc.".
 _LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:pty\.? ltd\.?|ltd\.?|limited|inc\.?|llc|l\.l\.c\.|llp|plc|gmbh|ag|s\.a\.|b\.v\.)$",
+    r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|ltd\.?|limited|inc\.?|llc|l\.l\.c\.|llp|plc|pvt\.? ltd\.?"
+    r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
+    r"|n\.v\.|a/s|asa|oy)$",
     re.IGNORECASE,
 )
+# What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",
+# "P. J. O'Rourke & Sons (Plumbing, Heating & Gas)", "… Care Board — Community Services".
+_NAME_AFTERWORD = re.compile(r"\s+(?:[-–—|]\s.*|\([^()]*\))$")
 
 
 def is_long_name(name: str) -> bool:
@@ -447,8 +463,13 @@ def is_long_name(name: str) -> bool:
 
 
 def without_legal_suffix(name: str) -> str:
-    """ "Kiwi Build Ltd" as its people say it before "team": "Kiwi Build"."""
-    return _LEGAL_SUFFIX.sub("", name) or name
+    """ "Kiwi Build Ltd" as its people say it before "team": "Kiwi Build", without the aside
+    or the department after it ("Maison Lefèvre (UK)", "… Board — Community Services")."""
+    while True:
+        shorter = _NAME_AFTERWORD.sub("", _LEGAL_SUFFIX.sub("", name)).strip()
+        if not shorter or shorter == name:
+            return name
+        name = shorter
 
 
 def in_prose(name: str) -> str:
@@ -456,6 +477,8 @@ def in_prose(name: str) -> str:
     "Acme Corp" for "Acme Corp, Inc.": a legal suffix is for contracts, not for letters."""
     name = without_legal_suffix(name)
     words = name.split(" ")
+    if words[0] == "The" and len(words) > 1 and words[1].lower() in _THE_BEFORE_OF:
+        return f"the {' '.join(words[1:])}"  # "at the University of Melbourne", mid-sentence
     if words[0].lower() == "the" or len(words) < 2:
         return name
     lower = [word.lower() for word in words[:4]]
@@ -491,12 +514,15 @@ def is_a_group(name: str) -> bool:
 
 # Courtesy titles in front of a name: "Dr Jordan Lee" is addressed as "Dr Lee", never as "Dr",
 # and says "Jordan Lee" of themselves on the phone.
-COURTESY_TITLES = _words("dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir")
+COURTESY_TITLES = _words(
+    "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir adv adv. cllr cllr. councillor rev rev."
+)
 # What makes "Hi …" the wrong register: those, and titles people are addressed by but that are
 # too rare to strip from a name ("Dear Herr Müller", never "Hi Herr Müller").
 HONORIFICS = COURTESY_TITLES | _words(
     "professor dame lord lady herr frau monsieur madame mme mme. señor señora sr sr. sra sra."
-    " signor signora dott. ing. judge rev rev. father"
+    " signor signora dott. ing. judge rev rev. father adv adv. advocate councillor cllr cllr."
+    " hon hon. justice rabbi imam pastor"
 )
 
 
@@ -504,7 +530,7 @@ HONORIFICS = COURTESY_TITLES | _words(
 # greeted or called by, and which a letter is not signed with.
 _LETTERS = _words(
     "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. obe mbe cbe frcs"
-    " frcp facs dds dmd do mph"
+    " frcp facs dds dmd do mph sc qc kc llb llm acca mrcp mrcgp frca"
 )
 # A generation is part of the name its owner signs ("Michael Anderson III"), though no one is
 # greeted by it.
@@ -535,6 +561,27 @@ def surname_of(words: list[str]) -> str:
         if (word.lower() if index else word) in _SURNAME_PARTICLES:
             return " ".join(words[index:])
     return words[-1]
+
+
+def given_name(words: list[str]) -> str:
+    """What someone is called by first name: the first word, or every word before the
+    particle their family name starts with ("María José de la Cruz Pérez": "María José")."""
+    for index, word in enumerate(words[1:], 1):
+        if word in _PARTICLES:  # as typed, in lowercase: "de", not the name "De"
+            return " ".join(words[:index])
+    return words[0]
+
+
+def has_particle(name: str) -> bool:
+    return any(word in _PARTICLES for word in name.split(" ")[1:])
+
+
+_NICKNAME = re.compile(r"^(\S+) \(([^()\s]+)\)(?= )")
+
+
+def known_as(name: str) -> str:
+    """A name typed with what they go by: "Maeve (Mae) McAllister" is "Mae McAllister"."""
+    return _NICKNAME.sub(r"\2", name, count=1)
 
 
 def is_only_a_title(name: str) -> bool:
@@ -665,25 +712,94 @@ def said_title(title: str) -> str:
     return unspoken(_ASIDE.sub("", title).strip() or title)
 
 
-def is_long_title(title: str) -> bool:
-    """More than anyone says aloud, or a list of parts ("Teacher, Science, Part-Time"): in
-    writing it is "the role of …", on a call just "the role"."""
-    said = said_title(title)
-    return len(said.split()) > _SPOKEN_TITLE_WORDS or said.count(",") > 1
-
-
 # Where a title's parts divide: "QA Manager, GMP Compliance", "Analyst – Risk", "Nurse | ICU".
-_PART_BREAK = re.compile(r",| [-–—|] ")
+_PART_BREAK = re.compile(r",\s*| [-–—|] ")
+# What a team is called when a title names it: "Staff Nurse, Acute Medical Unit" is a job "in
+# the Acute Medical Unit"; "Associate, Investment Banking" a job in a field, with no "the".
+_UNITS = _words(
+    "unit team department directorate ward division group office service services clinic centre"
+    " center lab laboratory programme program practice desk branch"
+)
+# A seniority typed after the comma goes before the job: "Software Engineer, Senior".
+_SENIORITIES = _words("senior junior lead principal staff chief")
+
+
+def title_in_prose(title: str) -> tuple[str, str | None]:
+    """A job-board title as a person writes it in a sentence, in two parts either side of
+    the noun ("role", "position"): ("Product Manager", "in Lending") for "Product Manager,
+    Lending", ("Staff Nurse", "in the Acute Medical Unit") for "Staff Nurse (Band 5), Acute
+    Medical Unit", ("Lecturer", "in Data Science") for "Lecturer in Data Science", ("Senior
+    Software Engineer", None) for "Software Engineer, Senior". Asides in brackets are left
+    out (an acronym is kept: "Qualified Person (QP)"), and so is every part after the second
+    ("— EMEA"): the subject line carries the title whole."""
+    kept = _ASIDE.sub(lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", title)
+    parts = [part.strip() for part in _PART_BREAK.split(kept.strip()) if part.strip()]
+    if not parts:
+        return title, None
+    job = parts[0]
+    field = parts[1] if len(parts) > 1 else None
+    words = job.split(" ")
+    for at, word in enumerate(words[1:], 1):
+        if word in _ROLE_BREAKS:  # lower case: "in" of "Lecturer in Data Science", not "In"
+            return " ".join(words[:at]), " ".join(words[at:])
+    if field is None:
+        return job, None
+    first = field.split(" ", 1)[0].lower()
+    if " " not in field and first in _SENIORITIES:
+        return f"{field} {job}", None
+    if first in _NOT_A_FIELD or first[0].isdigit() or not field[0].isalpha():
+        return job, None
+    if field[0].islower():  # a description ("greenfield plant build-out"), not a name
+        return job, f"({field})"
+    if field.split(" ")[-1].lower() in _UNITS:
+        return job, f"in the {field}" if first != "the" else f"in {field}"
+    return job, f"in {field}"
+
+
+def is_long_title(title: str) -> bool:
+    """More than anyone says before "role": written "the role of …", and on a call just
+    "the role"."""
+    head, _ = title_in_prose(title)
+    return len(head.split()) > _SPOKEN_TITLE_WORDS
+
+
+# Written shorthand no one says: "Sr. Manager" is said "Senior Manager".
+_SAID_IN_FULL = {
+    "sr": "Senior",
+    "sr.": "Senior",
+    "snr": "Senior",
+    "snr.": "Senior",
+    "jr": "Junior",
+    "jr.": "Junior",
+    "jnr": "Junior",
+    "jnr.": "Junior",
+    "asst": "Assistant",
+    "asst.": "Assistant",
+    "assoc.": "Associate",
+    "mgr": "Manager",
+    "mgr.": "Manager",
+    "dir.": "Director",
+    "eng.": "Engineer",
+    "dev": "Developer",
+    "coord.": "Coordinator",
+}
 
 
 def spoken_title(title: str) -> str | None:
-    """A title as said on the phone (said_title): its first part, as people say it ("the QA
-    Manager role", not "the QA Manager, GMP Compliance role"); None when it is too long to say
-    (is_long_title)."""
+    """A title as said on the phone: the part before "role" of title_in_prose, without emoji
+    and with its shorthand said in full ("the Senior Manager role", not "the Sr. Manager,
+    Risk & Compliance (AML/KYC) — EMEA role"); None when it is too long to say."""
     if is_long_title(title):
         return None
-    said = said_title(title)
-    return _PART_BREAK.split(said, 1)[0].strip() or said
+    head = said_title(title_in_prose(title)[0])
+    return " ".join(_said_in_full(word) for word in head.split(" "))
+
+
+def _said_in_full(word: str) -> str:
+    full = _SAID_IN_FULL.get(word.lower())
+    if full is None:
+        return word
+    return full.lower() if word[:1].islower() else full
 
 
 _PARTS = re.compile(r",|\(| [-–—|] ")

@@ -731,15 +731,23 @@ def test_a_call_says_a_title_as_a_person_would() -> None:
     script = messages["phone_script"]
     assert "offering me the Full-Stack Engineer role" in script["text"]
     assert "(Contract to Perm)" not in script["text"] + script["voicemail"]
-    assert "Full-Stack Engineer (Contract to Perm) role" in messages["email"]["text"]
+    # Written, the aside is left to the subject line, which gives the title whole.
+    assert "the Full-Stack Engineer role at Acme" in messages["email"]["text"]
+    assert "Full-Stack Engineer (Contract to Perm)" in messages["email"]["subject"]
     long = "Senior Manager, Global Regulatory Affairs Strategy and Submissions Operations, EMEA"
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=long)))
-    assert "offering me the role" in messages["phone_script"]["text"]
-    assert long in messages["email"]["text"]
+    assert "offering me the Senior Manager role," in messages["phone_script"]["text"]
+    assert (
+        "the Senior Manager role in Global Regulatory Affairs Strategy and Submissions Operations"
+        " at Acme" in messages["email"]["text"]
+    )
     listed = "Teacher, Science (Grades 7–9), Part-Time"
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=listed)))
-    assert "offering me the role" in messages["phone_script"]["text"]
-    assert "Science, Part-Time" not in messages["phone_script"]["text"]
+    assert "offering me the Teacher role," in messages["phone_script"]["text"]
+    assert "the Teacher role in Science at Acme" in messages["email"]["text"]
+    too_long = "Associate Professor and Deputy Director of Translational Neuroscience Research"
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=too_long)))
+    assert "offering me the role," in messages["phone_script"]["text"]
 
 
 def test_an_interview_missed_long_ago_owns_the_delay() -> None:
@@ -870,7 +878,11 @@ def test_a_family_name_with_a_particle_is_greeted_whole() -> None:
 def test_years_a_referral_spent_are_had_not_brought() -> None:
     for strengths, sentence in (
         ("five years building streaming pipelines", "Sam has spent five years building"),
-        ("10 yrs on commercial sites", "Sam has 10 yrs on commercial sites."),
+        ("10 yrs on commercial sites", "Sam has spent 10 yrs on commercial sites."),
+        ("three years on a busy respiratory ward", "Sam has spent three years on a busy"),
+        ("over a decade running kitchens", "Sam has spent over a decade running kitchens."),
+        ("ten years of Go", "Sam has ten years of Go."),
+        ("two published collections", "Sam brings two published collections."),
         ("deep experience in liquidity management", "Sam brings deep experience"),
     ):
         referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
@@ -977,6 +989,11 @@ def test_a_shortened_note_says_what_it_left_out() -> None:
         role="Senior Manager, Global Regulatory Affairs Strategy and Submissions Operations",
         company="Consolidated International Pharmaceutical Holdings",
     )
+    advice = _guidance(body)["note_shortened"]
+    assert "leaves out the end of the role's title and the company's name." in advice
+    note = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
+    assert "offering me the Senior Manager role, and" in note  # as a call says it
+    body["role"] = "Associate Professor and Deputy Director of Translational Neuroscience Research"
     advice = _guidance(body)["note_shortened"]
     assert "leaves out the title of the role and the company's name." in advice
     assert "note_shortened" not in _guidance(decline_request())
@@ -1093,8 +1110,10 @@ def test_irish_surnames_infirmaries_and_titles_too_long_for_a_noun_read_as_writt
     assert "at the Royal Northern Infirmary" in text
     long = "Senior Manager, Global Supply Chain Strategy, Planning & Transformation - Hybrid"
     text = _compose(DeclineRequest.model_validate(decline_request(role=long)))[0]["email"]["text"]
-    assert f"offering me the role of {long} at Acme Analytics" in text
-    assert f"{long} role" not in text
+    assert "offering me the Senior Manager role in Global Supply Chain Strategy at Acme" in text
+    too_long = "Associate Professor and Deputy Director of Translational Neuroscience Research"
+    text = _compose(DeclineRequest.model_validate(decline_request(role=too_long)))[0]["email"]
+    assert f"offering me the role of {too_long} at Acme Analytics" in text["text"]
 
 
 def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was_typed() -> None:
@@ -1105,8 +1124,14 @@ def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was
     script = _compose(DeclineRequest.model_validate(personal))[0]["phone_script"]["text"]
     assert "It's down to personal circumstances." in script
     assert "any further" not in script
-    advice = _guidance(decline_request(referral={"name": "Pieter van der Berg"}))
-    assert "Where a message mentions Pieter van der Berg again" in advice["check_address_as"]
+    advice = _guidance(decline_request(referral={"name": "Nguyen Van An"}))
+    assert "Where a message mentions Nguyen Van An again" in advice["check_address_as"]
+    # A family name's particle shows where the given names end: no guess to check.
+    for name, first in (("Pieter van der Berg", "Pieter"), ("María José de la Cruz", "María José")):
+        body = decline_request(referral={"name": name, "strengths": "a sharp eye"})
+        assert "check_address_as" not in _guidance(body)
+        text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+        assert f"{first} brings a sharp eye." in text, text
 
 
 def test_a_reason_too_long_to_say_is_not_read_out_on_a_call() -> None:
@@ -1115,10 +1140,12 @@ def test_a_reason_too_long_to_say_is_not_read_out_on_a_call() -> None:
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     script = messages["phone_script"]
     assert "talked it over" not in script["text"]
-    assert any("talked it over" in point for point in script["talking_points"])
+    # Too long to glance at during a call, too: the talking point gives the gist.
+    assert not any("talked it over" in point for point in script["talking_points"])
+    assert "; your own words are in the email" in "".join(script["talking_points"])
     assert "talked it over" in messages["email"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
-    assert "the phone script gives a short reason of its own" in advice["review_detail"]
+    assert "the phone script and its talking points give a short reason" in advice["review_detail"]
 
 
 def test_our_words_do_not_repeat_the_candidate_s_hope_to_stay_in_touch() -> None:
@@ -1165,7 +1192,7 @@ def test_a_letter_is_signed_with_the_generation_but_not_the_letters_after_a_name
 
 
 @pytest.mark.parametrize(
-    "company", ["St. Vincent's Hospital Melbourne", "SPAR (Pty) Ltd – Rondebosch"]
+    "company", ["St. Vincent's Hospital Melbourne", "Sociedad Cooperativa, Agrícola y Ganadera"]
 )
 def test_a_team_is_greeted_by_a_name_short_enough_to_say(company: str) -> None:
     body = decline_request(company=company, recipient=None, tone="brief")
@@ -1209,10 +1236,10 @@ def test_a_call_says_a_title_in_parts_by_its_first_part() -> None:
     assert "offering me the QA Manager role," in script["text"]
     assert "the offer for the QA Manager role." in script["voicemail"]
     assert "GMP Compliance" not in script["text"] + script["voicemail"]
-    assert "the QA Manager, GMP Compliance role at Acme Analytics" in messages["email"]["text"]
+    assert "the QA Manager role in GMP Compliance at Acme Analytics" in messages["email"]["text"]
     listed = decline_request(role="Teacher, Science, Part-Time", tone="warm")
     email = _compose(DeclineRequest.model_validate(listed))[0]["email"]["text"]
-    assert "the role of Teacher, Science, Part-Time" in email
+    assert "the Teacher role in Science at Acme Analytics" in email
 
 
 @pytest.mark.parametrize(
@@ -1242,3 +1269,82 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
     assert "the LinkedIn note opens with a plain “Hello,”" in advice
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["linkedin_note"]["text"].startswith("Hello, ")
+
+
+@pytest.mark.parametrize(
+    ("role", "in_a_sentence"),
+    [
+        ("Product Manager, Lending", "the Product Manager role in Lending at"),
+        ("Staff Nurse (Band 5), Acute Medical Unit", "the Staff Nurse role in the Acute Medical"),
+        ("Lecturer (Level B) in Data Science", "the Lecturer role in Data Science at"),
+        ("Software Engineer, Senior", "the Senior Software Engineer role at"),
+        ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Sr. Manager role in Risk &"),
+    ],
+)
+def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence: str) -> None:
+    body = decline_request(role=role, tone="warm")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert in_a_sentence in messages["email"]["text"]
+    assert role in messages["email"]["subject"]  # the subject carries it whole
+
+
+@pytest.mark.parametrize(
+    ("company", "in_a_sentence"),
+    [
+        ("Maison Lefèvre (UK) Ltd.", "at Maison Lefèvre, and"),
+        ("P. J. O'Rourke & Sons (Plumbing, Heating & Gas)", "at P. J. O'Rourke & Sons, and"),
+        ("Mid Wessex Care Board — Community Services", "at the Mid Wessex Care Board, and"),
+        ("London Borough of Eastbridge", "at the London Borough of Eastbridge, and"),
+        ("Müller Logistik GmbH & Co. KG", "at Müller Logistik, and"),
+        ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
+    ],
+)
+def test_an_employer_is_named_in_a_sentence_without_its_registry_entry(
+    company: str, in_a_sentence: str
+) -> None:
+    body = decline_request(company=company, tone="warm")
+    assert in_a_sentence in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+
+
+def test_someone_typed_with_what_they_go_by_is_called_that() -> None:
+    referral = {"name": "Maeve (Mae) McAllister", "email": "mae@example.com", "timing": "now"}
+    body = decline_request(recipient={"name": "Robert (Bob) Hale"}, referral=referral)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    text = messages["email"]["text"]
+    assert text.startswith("Hi Bob,")
+    assert "recommend Mae McAllister for the role. You can reach Mae at mae@example.com." in text
+    assert "Maeve" not in "".join(_letters(messages))
+    assert "I'll put Mae's details in my email." in messages["phone_script"]["text"]
+
+
+def test_a_call_after_hours_says_when_the_interview_is_on_the_morning_it_is_made() -> None:
+    late = NOW.replace(hour=23, minute=40)
+    body = decline_request(stage="interview", interview_at=(late + timedelta(hours=9)).isoformat())
+    messages, _ = _compose(DeclineRequest.model_validate(body), now=late)
+    assert "so I won't make the interview this morning." in messages["phone_script"]["text"]
+    evening = NOW.replace(hour=15)
+    body["interview_at"] = (evening + timedelta(hours=18)).isoformat()
+    messages, _ = _compose(DeclineRequest.model_validate(body), now=evening)
+    assert "so I won't make the interview tomorrow morning." in messages["phone_script"]["text"]
+
+
+def test_an_advocate_or_a_councillor_is_greeted_by_title_and_surname() -> None:
+    for name, greeting in (
+        ("Adv. Thandiwe Mokoena-Dlamini SC", "Dear Adv. Mokoena-Dlamini,"),
+        ("Cllr Margaret Oyelaran-Hughes", "Dear Cllr Oyelaran-Hughes,"),
+    ):
+        body = decline_request(recipient={"name": name}, tone="warm")
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        assert messages["email"]["text"].startswith(greeting), messages["email"]["text"]
+        assert messages["linkedin_note"]["text"].startswith(f"Hello {greeting[5:-1]},")
+
+
+def test_a_note_too_short_for_a_whole_title_keeps_it_as_said_before_the_company() -> None:
+    body = decline_request(
+        stage="candidacy",
+        role="Legal Adviser, Competition & Regulatory",
+        company="Sasol-Maritzburg Holdings (Pty) Ltd",
+        recipient={"name": "Thandiwe Mokoena-Dlamini", "address_as": "Adv. Mokoena-Dlamini"},
+    )
+    note = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
+    assert "for the Legal Adviser role" in note, note
