@@ -18,6 +18,7 @@ _NOTES = {
 }
 _EVERY_PART = (1 << len(PARTS)) - 1
 _ROLE = 1 << PARTS.index("role")
+_RECIPIENT = 1 << PARTS.index("recipient")
 # `linkedin_limit` is the limit of a connection request's note; a message to someone already
 # connected may run to 8,000 characters, so it is never shortened.
 MESSAGE_LIMIT = 8000
@@ -41,9 +42,12 @@ def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object]
         (note,) = render_step(_NOTES[kind], facts, use_short_role=short_role, **flags)
         return measure(" ".join(note.split("\n")))
 
-    full = note_with(_EVERY_PART)
+    # A connection knows who the candidate is and which role it was: a message thanks them
+    # without the title and the company the email has just given.
+    every = _RECIPIENT if kind == "message" else _EVERY_PART
+    full = note_with(every)
     text = full
-    kept = _EVERY_PART
+    kept = every
     short_role = False
     if len(full) > limit:
         kept = 0
@@ -65,6 +69,8 @@ def linkedin_note_fields(facts: Facts, *, limit: int) -> tuple[dict[str, object]
     left_out = tuple(
         "role_in_part" if part == "role" and short_role else part
         for bit, part in enumerate(PARTS)
-        if not kept >> bit & 1 and (part != "recipient" or facts.address_as is not None)
+        if every >> bit & 1
+        and not kept >> bit & 1
+        and (part != "recipient" or facts.address_as is not None)
     )
     return {"text": text, "length": len(text), "limit": limit, "kind": kind}, left_out

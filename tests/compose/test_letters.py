@@ -1214,19 +1214,29 @@ def test_a_body_named_for_what_it_serves_takes_the(company: str, in_a_sentence: 
     assert in_a_sentence in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
 
 
-def test_a_message_to_a_connection_is_not_shortened_to_a_connection_requests_limit() -> None:
+def test_a_message_to_a_connection_does_not_repeat_the_email_s_title_and_company() -> None:
     long_role = "Principal Clinical Informatics Lead, Electronic Health Records Programme"
     body = decline_request(
         role=long_role,
         company="Northern Sydney Local Health District",
         relationship={"linkedin_connected": True},
+        stage="candidacy",
     )
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     note = messages["linkedin_note"]
     assert note["kind"] == "message"
     assert note["limit"] == 8000
-    assert "Northern Sydney Local Health District" in note["text"], note["text"]
+    assert "thank you again for your time during the interviews." in note["text"], note["text"]
+    assert "Northern Sydney" not in note["text"]
+    assert "Principal" not in note["text"]
     assert "note_shortened" not in [item["code"] for item in guidance]
+    for stage, thanks in (
+        ("offer", "for your offer, and for your support."),
+        ("interview", "for considering my application."),
+    ):
+        body["stage"] = stage
+        text = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
+        assert thanks in text, text
 
 
 def test_a_call_says_a_title_in_parts_by_its_first_part() -> None:
