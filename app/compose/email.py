@@ -53,12 +53,16 @@ _BODIES = {
 _SUBJECT = Step("email:subject", ("email/subject.txt",), as_rendered)
 
 
-# The fullest subject that fits: the role first, then the voicemail note, is left out.
+# The fullest subject that fits: the voicemail note is left out, then the title is given as
+# written in a sentence ("Senior Manager" for "Senior Manager, Supply Chain Planning &
+# Analytics"), then the role is left out.
 _SUBJECTS = (
-    {"with_role": True, "with_note": True},
-    {"with_role": True, "with_note": False},
-    {"with_role": False, "with_note": True},
-    {"with_role": False, "with_note": False},
+    {"with_role": True, "short_role": False, "with_note": True},
+    {"with_role": True, "short_role": False, "with_note": False},
+    {"with_role": True, "short_role": True, "with_note": True},
+    {"with_role": True, "short_role": True, "with_note": False},
+    {"with_role": False, "short_role": False, "with_note": True},
+    {"with_role": False, "short_role": False, "with_note": False},
 )
 
 

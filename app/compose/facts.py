@@ -334,8 +334,11 @@ def _uncertain(name: str) -> bool:
 def spoken_name(name: str, *, signed: bool = False) -> str:
     """A name as its owner says it on the phone: without a courtesy title in front, or
     letters after it; `signed`, as they sign it, which keeps a generation ("III")."""
-    first, _, rest = name.partition(" ")
-    untitled = rest if rest and first.lower() in COURTESY_TITLES else name
+    untitled = name
+    first, _, rest = untitled.partition(" ")
+    while rest and first.lower() in COURTESY_TITLES:  # "Hon. Dr. Wanjiru Kamau-Otieno"
+        untitled = rest
+        first, _, rest = untitled.partition(" ")
     return without_post_nominals(untitled, keep_generation=signed)
 
 

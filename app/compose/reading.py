@@ -101,6 +101,13 @@ def _is_a_person(noun: str) -> bool:
     return noun in _PERSON_WORDS or (noun.endswith(_PERSON_ENDINGS) and noun not in _NOT_PEOPLE)
 
 
+_YEARS_OF = re.compile(
+    r"^(\d+\+?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+    r" (?:years|yrs) of ",
+    re.IGNORECASE,
+)
+
+
 def strengths_of(strengths: str) -> str:
     """The strengths as they follow the referral's name: "she has shipped …" loses its "she",
     which our sentence has already said by naming her, and a bare list gets its "and"
@@ -108,6 +115,8 @@ def strengths_of(strengths: str) -> str:
     first, _, rest = strengths.partition(" ")
     if rest and first.lower() in ("she", "he"):
         strengths = rest
+    # "ten years of CMC submissions" is had as "ten years' experience in" them.
+    strengths = _YEARS_OF.sub(r"\1 years' experience in ", strengths, count=1)
     if strengths.split(" ", 1)[0].lower() in _SENTENCE_STARTS:
         return as_sentence(strengths)
     items = strengths.split(", ")
@@ -168,7 +177,7 @@ def strengths_as(strengths: str) -> str:
     ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
     # A word of punctuation alone ("… five years") is no word: nothing to read it by.
-    stripped = (word.strip(",;:.").lower() for word in strengths_of(strengths).split())
+    stripped = (word.strip(",;:.'’").lower() for word in strengths_of(strengths).split())
     words = [word for word in stripped if word]
     # "an" or "a" goes before what was typed: "a very experienced engineer".
     vowel = bool(words) and words[0][0] in "aeiou"
@@ -186,6 +195,23 @@ def strengths_as(strengths: str) -> str:
         return "verb"
     if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
         return "is"  # "brilliant at visual design": before "brilliant" passes for a person
+    # "over a decade running …", "nearly ten years in …": the span comes a word or two later.
+    at = 1 if first[0].isdigit() or first in _NUMBERS else 0
+    if first in _ABOUT:
+        at = next((index for index in (1, 2, 3) if words[index : index + 1] in _SPAN_WORDS), 0)
+    if at and words[at : at + 1] in _SPAN_WORDS:
+        after = words[at + 1] if len(words) > at + 1 else ""
+        # Time spent somewhere or doing something ("three years on a busy ward", "in audit",
+        # "building pipelines"); time "of" something is had ("ten years of Go").
+        spent = (len(after) > 4 and after.endswith("ing")) or after in _SPENT_IN
+        # "… as a coach and a strong record with new teachers": time spent and a record are
+        # brought together, not both spent.
+        if spent and any(
+            word == "and" and following in ("a", "an")
+            for word, following in pairwise(words[at + 2 :])
+        ):
+            return "brings"
+        return "has_spent" if spent else "has"
     head = _head(words)
     if _is_a_person(head):
         # "strong operator with board-level experience": a kind of person typed without "a".
@@ -198,16 +224,6 @@ def strengths_as(strengths: str) -> str:
         return "brings_an" if vowel else "brings_a"
     # Time is had ("ten years of Go", "10 yrs on commercial sites"), or spent doing something
     # ("five years building pipelines"): "brings" reads as a mail merge with a number.
-    # "over a decade running …", "nearly ten years in …": the span comes a word or two later.
-    at = 1 if first[0].isdigit() or first in _NUMBERS else 0
-    if first in _ABOUT:
-        at = next((index for index in (1, 2, 3) if words[index : index + 1] in _SPAN_WORDS), 0)
-    if at and words[at : at + 1] in _SPAN_WORDS:
-        after = words[at + 1] if len(words) > at + 1 else ""
-        # Time spent somewhere or doing something ("three years on a busy ward", "in audit",
-        # "building pipelines"); time "of" something is had ("ten years of Go").
-        spent = (len(after) > 4 and after.endswith("ing")) or after in _SPENT_IN
-        return "has_spent" if spent else "has"
     last = words[-1]
     if first in _BROUGHT or first[0].isdigit() or first in _NUMBERS or head in _BROUGHT_HEADS:
         return "brings"
@@ -308,6 +324,8 @@ _STALE_END = re.compile(
     r"|yesterday|today|this morning|recently)[.!]*$",
     re.IGNORECASE,
 )
+# "your upcoming season opener" has opened by the time a check-in says so.
+_STALE_FUTURE = re.compile(r"\b(?:upcoming|forthcoming) (?=\w)", re.IGNORECASE)
 _STALE_ADVERB = re.compile(r"(?<=\w) (?:just|recently) (?=\w)", re.IGNORECASE)
 _STALE_START = re.compile(r"^(?:just|recently) (?=\w)", re.IGNORECASE)
 # Modifiers that make a past participle describe a noun ("the newly opened office"), not say
@@ -319,6 +337,7 @@ def _undated(news: str) -> str:
     news = _CONGRATULATIONS.sub("", news, count=1) or news
     # "saw you won a D&AD pencil, congrats": our sentence already says both.
     news = _SAW.sub("", _CONGRATULATIONS_AFTER.sub("", news), count=1) or news
+    news = _STALE_FUTURE.sub("", news) or news
     return _STALE_END.sub("", news) or news
 
 
@@ -446,7 +465,8 @@ _OF = _words("of for de du des")
 
 # What registers a company, which no one says before "team": "Kiwi Build Ltd", "Acme, Inc.".
 _LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|ltd\.?|limited|inc\.?|llc|l\.l\.c\.|llp|plc|pvt\.? ltd\.?"
+    r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
+    r"|llc|l\.l\.c\.|llp|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
     r"|n\.v\.|a/s|asa|oy)$",
     re.IGNORECASE,
@@ -465,6 +485,7 @@ def is_long_name(name: str) -> bool:
 def without_legal_suffix(name: str) -> str:
     """ "Kiwi Build Ltd" as its people say it before "team": "Kiwi Build", without the aside
     or the department after it ("Maison Lefèvre (UK)", "… Board — Community Services")."""
+    name = _MARKS.sub("", name) or name
     while True:
         shorter = _NAME_AFTERWORD.sub("", _LEGAL_SUFFIX.sub("", name)).strip()
         if not shorter or shorter == name:
@@ -516,6 +537,7 @@ def is_a_group(name: str) -> bool:
 # and says "Jordan Lee" of themselves on the phone.
 COURTESY_TITLES = _words(
     "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir adv adv. cllr cllr. councillor rev rev."
+    " hon hon. eng eng."
 )
 # What makes "Hi …" the wrong register: those, and titles people are addressed by but that are
 # too rare to strip from a name ("Dear Herr Müller", never "Hi Herr Müller").
@@ -530,7 +552,7 @@ HONORIFICS = COURTESY_TITLES | _words(
 # greeted or called by, and which a letter is not signed with.
 _LETTERS = _words(
     "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. obe mbe cbe frcs"
-    " frcp facs dds dmd do mph sc qc kc llb llm acca mrcp mrcgp frca"
+    " frcp facs dds dmd do mph sc qc kc llb llm acca mrcp mrcgp frca ebs mbs ogw cbs egh"
 )
 # A generation is part of the name its owner signs ("Michael Anderson III"), though no one is
 # greeted by it.
@@ -717,32 +739,36 @@ _PART_BREAK = re.compile(r",\s*| [-–—|] ")
 # What a team is called when a title names it: "Staff Nurse, Acute Medical Unit" is a job "in
 # the Acute Medical Unit"; "Associate, Investment Banking" a job in a field, with no "the".
 _UNITS = _words(
-    "unit team department directorate ward division group office service services clinic centre"
+    "unit team department directorate ward division group office clinic centre"
     " center lab laboratory programme program practice desk branch"
 )
 # A seniority typed after the comma goes before the job: "Software Engineer, Senior".
 _SENIORITIES = _words("senior junior lead principal staff chief")
 
 
+# Signs a brand's page carries and a letter does not: "VECTRA™", "Acme®".
+_MARKS = re.compile(r"\s*[™®©℠]")
+
+
 def title_in_prose(title: str) -> tuple[str, str | None]:
     """A job-board title as a person writes it in a sentence, in two parts either side of
     the noun ("role", "position"): ("Product Manager", "in Lending") for "Product Manager,
     Lending", ("Staff Nurse", "in the Acute Medical Unit") for "Staff Nurse (Band 5), Acute
-    Medical Unit", ("Lecturer", "in Data Science") for "Lecturer in Data Science", ("Senior
+    Medical Unit", ("Senior
     Software Engineer", None) for "Software Engineer, Senior". Asides in brackets are left
     out (an acronym is kept: "Qualified Person (QP)"), and so is every part after the second
     ("— EMEA"): the subject line carries the title whole."""
-    kept = _ASIDE.sub(lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", title)
+    unmarked = _MARKS.sub("", title) or title
+    kept = _ASIDE.sub(
+        lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
+    )
     parts = [part.strip() for part in _PART_BREAK.split(kept.strip()) if part.strip()]
     if not parts:
         return title, None
     job = parts[0]
     field = parts[1] if len(parts) > 1 else None
-    words = job.split(" ")
-    for at, word in enumerate(words[1:], 1):
-        if word in _ROLE_BREAKS:  # lower case: "in" of "Lecturer in Data Science", not "In"
-            return " ".join(words[:at]), " ".join(words[at:])
-    if field is None:
+    # A title that says its field itself ("Lecturer in Marketing") is said whole.
+    if field is None or any(word in _ROLE_BREAKS for word in job.split(" ")[1:]):
         return job, None
     first = field.split(" ", 1)[0].lower()
     if " " not in field and first in _SENIORITIES:

@@ -333,7 +333,7 @@ STRENGTHS_AS_TYPED = [
     ("distributed systems and on-call", "Sam has experience in distributed systems and on-call."),
     ("led our move to Kubernetes", "Sam led our move to Kubernetes."),
     ("great with clients", "Sam is great with clients."),
-    ("five years of Go", "Sam has five years of Go."),
+    ("five years of Go", "Sam has five years' experience in Go."),
     ("five years building streaming pipelines", "Sam has spent five years building streaming"),
     ("Six Sigma Green Belt and PPAP experience", "Sam brings Six Sigma Green Belt and PPAP"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
@@ -443,7 +443,7 @@ def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
 @pytest.mark.parametrize(
     ("common", "said"),
     [
-        ("trail running", "and what's new for you in trail running."),
+        ("trail running", "what you've been up to, trail running included."),
         ("We both rowed at university.", "great to find that we both rowed at university, and"),
         ("our mutual friend Bongani", "With our mutual friend Bongani in common, I'd"),
         ("the Boston Tax Forum", "With the Boston Tax Forum in common, I'd"),
@@ -881,7 +881,8 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
         ("10 yrs on commercial sites", "Sam has spent 10 yrs on commercial sites."),
         ("three years on a busy respiratory ward", "Sam has spent three years on a busy"),
         ("over a decade running kitchens", "Sam has spent over a decade running kitchens."),
-        ("ten years of Go", "Sam has ten years of Go."),
+        ("ten years of Go", "Sam has ten years' experience in Go."),
+        ("eight years as a coach and a strong record", "Sam brings eight years as a coach"),
         ("two published collections", "Sam brings two published collections."),
         ("deep experience in liquidity management", "Sam brings deep experience"),
     ):
@@ -1122,7 +1123,7 @@ def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was
     assert "Jenna is a CPA with ten years in audit." in text["email"]["text"]
     personal = decline_request(reason={"category": "personal"})
     script = _compose(DeclineRequest.model_validate(personal))[0]["phone_script"]["text"]
-    assert "It's down to personal circumstances." in script
+    assert "It's for personal reasons." in script
     assert "any further" not in script
     advice = _guidance(decline_request(referral={"name": "Nguyen Van An"}))
     assert "Where a message mentions Nguyen Van An again" in advice["check_address_as"]
@@ -1197,7 +1198,7 @@ def test_a_letter_is_signed_with_the_generation_but_not_the_letters_after_a_name
 def test_a_team_is_greeted_by_a_name_short_enough_to_say(company: str) -> None:
     body = decline_request(company=company, recipient=None, tone="brief")
     messages, _ = _compose(DeclineRequest.model_validate(body))
-    assert messages["email"]["text"].startswith("Hi hiring team,")
+    assert messages["email"]["text"].startswith("Hi Hiring Team,")
     assert "address the hiring team" in _guidance(body)["recipient_missing"]
 
 
@@ -1286,7 +1287,9 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
     [
         ("Product Manager, Lending", "the Product Manager role in Lending at"),
         ("Staff Nurse (Band 5), Acute Medical Unit", "the Staff Nurse role in the Acute Medical"),
-        ("Lecturer (Level B) in Data Science", "the Lecturer role in Data Science at"),
+        ("Lecturer (Level B) in Data Science", "the Lecturer in Data Science role at"),
+        ("Policy Adviser, Digital Government Services", "Adviser role in Digital Government"),
+        ("VECTRA™ Field Engineer", "the VECTRA Field Engineer role at"),
         ("Software Engineer, Senior", "the Senior Software Engineer role at"),
         ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Sr. Manager role in Risk &"),
     ],
@@ -1306,6 +1309,7 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Mid Wessex Care Board — Community Services", "at the Mid Wessex Care Board, and"),
         ("London Borough of Eastbridge", "at the London Borough of Eastbridge, and"),
         ("Müller Logistik GmbH & Co. KG", "at Müller Logistik, and"),
+        ("Lionsgate Analytics Pte. Ltd.", "at Lionsgate Analytics, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1358,3 +1362,33 @@ def test_a_note_too_short_for_a_whole_title_keeps_it_as_said_before_the_company(
     )
     note = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
     assert "for the Legal Adviser role" in note, note
+
+
+def test_a_subject_too_long_for_the_whole_title_gives_it_as_a_sentence_does() -> None:
+    role = "Senior Manager, Supply Chain Planning & Analytics Transformation"
+    body = decline_request(stage="candidacy", role=role)
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]
+    assert email["subject"] == "Withdrawing my application — Senior Manager"
+    assert (
+        email["after_call"]["subject"]
+        == "Confirming I'm withdrawing my application — Senior Manager"
+    )
+
+
+def test_our_words_for_a_personal_offer_decline_do_not_ask_for_understanding_twice() -> None:
+    body = decline_request(reason={"category": "personal"}, tone="warm")
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert text.count("understand") == 1, text
+
+
+def test_a_candidate_with_two_titles_says_their_name_without_either() -> None:
+    body = decline_request(candidate={"name": "Hon. Dr. Wanjiru Kamau-Otieno, EBS"})
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert "it's Wanjiru Kamau-Otieno." in script
+
+
+def test_news_that_was_still_to_come_is_not_to_come_months_later() -> None:
+    body = decline_request(relationship={"company_news": "your upcoming season opener"})
+    (check_in, *_) = _check_ins(body)
+    assert "upcoming" not in check_in["text"]
+    assert "your season opener" in check_in["text"]
