@@ -765,7 +765,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     parts = [part.strip() for part in _PART_BREAK.split(kept.strip()) if part.strip()]
     if not parts:
         return title, None
-    job = parts[0]
+    # Shorthand is for job boards: a letter says "Senior Manager", as a call does.
+    job = " ".join(_said_in_full(word) for word in parts[0].split(" "))
     field = parts[1] if len(parts) > 1 else None
     # A title that says its field itself ("Lecturer in Marketing") is said whole.
     if field is None or any(word in _ROLE_BREAKS for word in job.split(" ")[1:]):

@@ -1291,7 +1291,7 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Policy Adviser, Digital Government Services", "Adviser role in Digital Government"),
         ("VECTRA™ Field Engineer", "the VECTRA Field Engineer role at"),
         ("Software Engineer, Senior", "the Senior Software Engineer role at"),
-        ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Sr. Manager role in Risk &"),
+        ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Senior Manager role in Risk &"),
     ],
 )
 def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence: str) -> None:
@@ -1392,3 +1392,11 @@ def test_news_that_was_still_to_come_is_not_to_come_months_later() -> None:
     (check_in, *_) = _check_ins(body)
     assert "upcoming" not in check_in["text"]
     assert "your season opener" in check_in["text"]
+
+
+def test_a_warm_call_before_an_interview_is_keen_not_eager() -> None:
+    soon = (NOW + timedelta(hours=20)).isoformat()
+    body = decline_request(stage="interview", interview_at=soon, tone="warm")
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert "I'd like to stay in touch." in script
+    assert script.count("really") <= 1, script
