@@ -313,7 +313,16 @@ def _typed_casually(request: DeclineRequest) -> str | None:
     """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji."""
     typed = [("the role", request.role), ("the company", request.company)]
     labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
-    labels += [label for label, text in _free_texts(request) if looks_casual(text)]
+    # The common ground and the news go into check-ins only: without follow-ups, or typed as
+    # a note (which no check-in quotes; the check-in advice says so), no message has them.
+    check_ins = "follow_ups" in request.channels
+    unused = {"the common ground", "the news about them"} if not check_ins else set()
+    common = request.relationship.common_ground
+    if common and common_as(common) == "note":
+        unused.add("the common ground")
+    labels += [
+        label for label, text in _free_texts(request) if label not in unused and looks_casual(text)
+    ]
     return ", ".join(labels) or None
 
 

@@ -943,9 +943,10 @@ def test_a_reason_typed_as_a_note_is_pointed_out(detail: str, a_note: bool) -> N
 
 
 def test_the_typing_advice_names_what_reads_as_casual() -> None:
-    body = decline_request(company="studio kin", relationship={"common_ground": "jazz tbh"})
+    referral = {"name": "Sam Patel", "strengths": "great w/ clients"}
+    body = decline_request(company="studio kin", referral=referral)
     advice = _guidance(body)["check_typing"]
-    assert "(the company, the common ground)" in advice
+    assert "(the company, the referral's strengths)" in advice
     assert "writes its own name in lowercase can stay" in advice
     assert "can stay" not in _guidance(decline_request(role="sr. ux designer"))["check_typing"]
 
@@ -1400,3 +1401,20 @@ def test_a_warm_call_before_an_interview_is_keen_not_eager() -> None:
     script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
     assert "I'd like to stay in touch." in script
     assert script.count("really") <= 1, script
+
+
+def test_casual_typing_no_message_prints_is_not_said_to_be_printed() -> None:
+    noted = decline_request(
+        relationship={"company_news": "your new office", "common_ground": "risograph 🎨"}
+    )
+    advice = _guidance(noted)
+    assert "check_typing" not in advice
+    assert (
+        "reads like a note to yourself, so no check-in quotes it" in advice["check_ins_scheduled"]
+    )
+    news = decline_request(
+        relationship={"company_news": "your new flagship 🎉"}, channels=["email"]
+    )
+    assert "check_typing" not in _guidance(news)
+    news["channels"] = ["email", "follow_ups"]
+    assert "(the news about them)" in _guidance(news)["check_typing"]
