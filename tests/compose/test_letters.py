@@ -708,7 +708,7 @@ def test_an_email_after_a_voicemail_does_not_say_so_twice_or_thank_again_after_a
     body = decline_request(stage="interview", interview_at=soon, tone="formal")
     email = _compose(DeclineRequest.model_validate(body))[0]["email"]
     assert (
-        "Again, please accept my apologies for the short notice."
+        "Again, please accept my apologies for the very short notice."
         in email["after_voicemail"]["text"]
     )
     assert "Thank you for your understanding" in email["after_voicemail"]["text"]
