@@ -8,8 +8,10 @@ leaves a gap, a doubled space or an empty paragraph behind.
 import re
 import unicodedata
 
-# Mail clients truncate long subjects, and RFC 5322 asks for lines under 78 characters.
-SUBJECT_MAX = 77
+# A subject longer than a header line folds (RFC 5322) and every client joins it again; the
+# title is what tells a recruiter with many openings which one this is, so a subject keeps it
+# whole up to here, and mail clients that truncate still show the start.
+SUBJECT_MAX = 100
 ELLIPSIS = "…"
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

@@ -158,7 +158,7 @@ _ADVERBS = _words("really very extremely super incredibly exceptionally genuinel
 _SENTENCE_STARTS = _words("her his their they she's he's they're i i've we we've")
 
 
-_SPANS = _words("years yrs decades months")
+_SPANS = _words("years yrs decades months summers seasons semesters terms")
 _SPAN_WORDS = [[span] for span in sorted(_SPANS | {"decade", "year"})]
 _ABOUT = _words("over nearly almost about around more than")
 _SPENT_IN = _words("on in at with as across inside")
@@ -298,6 +298,8 @@ def topic_of(common_ground: str) -> str:
         # "we both presented at ASHG last year" is read months later, when "last year" is wrong.
         return as_clause(_STALE_END.sub("", clause) or clause)
     topic = _SHARED.sub("", common_ground, count=1)
+    # "our shared time at Trinity" is had "in common" already: "our time at Trinity".
+    topic = re.sub(r"^our shared (?=\w)", "our ", topic, count=1, flags=re.IGNORECASE)
     return topic or common_ground
 
 
@@ -460,7 +462,7 @@ _THE_AT_END = _words(
     " board hotel administration"
 )
 # What joins the body to what it serves: "of", "for", and French or Spanish "de".
-_OF = _words("of for de du des")
+_OF = _words("of for de du des für fur")
 
 
 # What registers a company, which no one says before "team": "Kiwi Build Ltd", "Acme, Inc.".
@@ -502,7 +504,8 @@ def in_prose(name: str) -> str:
         return f"the {' '.join(words[1:])}"  # "at the University of Melbourne", mid-sentence
     if words[0].lower() == "the" or len(words) < 2:
         return name
-    lower = [word.lower() for word in words[:4]]
+    # "Leibniz-Institut für …": the body may be the end of a compound.
+    lower = [word.lower().rsplit("-", 1)[-1] for word in words[:4]]
     # The body may follow a country or a field: "the U.S. Department of Transportation", "the
     # Public Health Foundation of India".
     body = any(word in _THE_BEFORE_OF and following in _OF for word, following in pairwise(lower))
@@ -552,7 +555,7 @@ HONORIFICS = COURTESY_TITLES | _words(
 # greeted or called by, and which a letter is not signed with.
 _LETTERS = _words(
     "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. obe mbe cbe frcs"
-    " frcp facs dds dmd do mph sc qc kc llb llm acca mrcp mrcgp frca ebs mbs ogw cbs egh"
+    " frcp facs dds dmd do mph sc qc kc llb llm acca mrcp mrcgp frca ebs mbs ogw cbs egh ca ca(sa)"
 )
 # A generation is part of the name its owner signs ("Michael Anderson III"), though no one is
 # greeted by it.
@@ -734,8 +737,8 @@ def said_title(title: str) -> str:
     return unspoken(_ASIDE.sub("", title).strip() or title)
 
 
-# Where a title's parts divide: "QA Manager, GMP Compliance", "Analyst – Risk", "Nurse | ICU".
-_PART_BREAK = re.compile(r",\s*| [-–—|] ")
+# Where a title's parts divide after its commas: "Analyst – Risk", "Nurse | ICU".
+_DASH_BREAK = re.compile(r" [-–—|] ")
 # What a team is called when a title names it: "Staff Nurse, Acute Medical Unit" is a job "in
 # the Acute Medical Unit"; "Associate, Investment Banking" a job in a field, with no "the".
 _UNITS = _words(
@@ -762,25 +765,38 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     kept = _ASIDE.sub(
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
     )
-    parts = [part.strip() for part in _PART_BREAK.split(kept.strip()) if part.strip()]
-    if not parts:
+    segments = [part.strip() for part in _DASH_BREAK.split(kept.strip()) if part.strip()]
+    if not segments:
         return title, None
+    job, *rest = [part.strip() for part in segments[0].split(",") if part.strip()] or [title]
     # Shorthand is for job boards: a letter says "Senior Manager", as a call does.
-    job = " ".join(_said_in_full(word) for word in parts[0].split(" "))
-    field = parts[1] if len(parts) > 1 else None
+    job = " ".join(_said_in_full(word) for word in job.split(" "))
     # A title that says its field itself ("Lecturer in Marketing") is said whole.
-    if field is None or any(word in _ROLE_BREAKS for word in job.split(" ")[1:]):
+    if any(word in _ROLE_BREAKS for word in job.split(" ")[1:]):
         return job, None
-    first = field.split(" ", 1)[0].lower()
-    if " " not in field and first in _SENIORITIES:
-        return f"{field} {job}", None
-    if first in _NOT_A_FIELD or first[0].isdigit() or not field[0].isalpha():
+    fields = []
+    for part in rest or segments[1:2]:
+        first = part.split(" ", 1)[0].lower()
+        if " " not in part and (first in _SENIORITIES or _is_a_kind(part)):
+            job = f"{part} {job}"  # "Software Engineer, Senior", "Engineer – Electrical"
+        elif first not in _NOT_A_FIELD and part[0].isalpha():
+            fields.append(part)
+    if not fields:
         return job, None
+    # "Senior Manager, Health, Safety, Environment & Quality": one field listed in parts, as its
+    # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
+    listed = " & " in fields[-1] or " and " in fields[-1]
+    field = ", ".join(fields) if listed else fields[0]
     if field[0].islower():  # a description ("greenfield plant build-out"), not a name
         return job, f"({field})"
     if field.split(" ")[-1].lower() in _UNITS:
-        return job, f"in the {field}" if first != "the" else f"in {field}"
+        return job, f"in {field}" if field.lower().startswith("the ") else f"in the {field}"
     return job, f"in {field}"
+
+
+def _is_a_kind(word: str) -> bool:
+    """ "Electrical", "Clinical": a word that says what kind of job, before it."""
+    return word[:1].isupper() and word.lower().endswith(("al", "ic")) and word.lower() not in _UNITS
 
 
 def is_long_title(title: str) -> bool:
@@ -841,6 +857,8 @@ def a_role(title: str) -> str:
     """The better-fit role after "considered for": "an Engineering Manager role", "a Store
     Manager role at a store in South Austin", "a leadership role" (typed with its article),
     "a role like Engineering Manager, Data Platform" (a title that does not read as one)."""
+    # "Data Analyst – Supply Chain" reads as "Data Analyst, Supply Chain": no dash mid-sentence.
+    title = _DASH_BREAK.sub(", ", title, count=1)
     words = title.split(" ")
     lower = [word.lower().strip(",.") for word in words]
     if lower[0] in ("a", "an"):

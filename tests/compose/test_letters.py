@@ -443,9 +443,10 @@ def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
 @pytest.mark.parametrize(
     ("common", "said"),
     [
-        ("trail running", "what you've been up to, trail running included."),
+        ("trail running", "and your latest thoughts on trail running."),
         ("We both rowed at university.", "great to find that we both rowed at university, and"),
         ("our mutual friend Bongani", "With our mutual friend Bongani in common, I'd"),
+        ("our shared time at Trinity", "With our time at Trinity in common, I'd"),
         ("the Boston Tax Forum", "With the Boston Tax Forum in common, I'd"),
         ("we both presented at ASHG last year", "to find that we both presented at ASHG, and"),
     ],
@@ -1112,7 +1113,10 @@ def test_irish_surnames_infirmaries_and_titles_too_long_for_a_noun_read_as_writt
     assert "at the Royal Northern Infirmary" in text
     long = "Senior Manager, Global Supply Chain Strategy, Planning & Transformation - Hybrid"
     text = _compose(DeclineRequest.model_validate(decline_request(role=long)))[0]["email"]["text"]
-    assert "offering me the Senior Manager role in Global Supply Chain Strategy at Acme" in text
+    assert (
+        "offering me the Senior Manager role in Global Supply Chain Strategy, Planning &"
+        " Transformation at Acme" in text
+    )
     too_long = "Associate Professor and Deputy Director of Translational Neuroscience Research"
     text = _compose(DeclineRequest.model_validate(decline_request(role=too_long)))[0]["email"]
     assert f"offering me the role of {too_long} at Acme Analytics" in text["text"]
@@ -1369,6 +1373,9 @@ def test_a_subject_too_long_for_the_whole_title_gives_it_as_a_sentence_does() ->
     role = "Senior Manager, Supply Chain Planning & Analytics Transformation"
     body = decline_request(stage="candidacy", role=role)
     email = _compose(DeclineRequest.model_validate(body))[0]["email"]
+    assert email["subject"] == f"Withdrawing my application — {role}"  # whole, up to 100
+    body["role"] = f"{role} Programme, Global Procurement & Logistics"
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]
     assert email["subject"] == "Withdrawing my application — Senior Manager"
     assert (
         email["after_call"]["subject"]
@@ -1418,3 +1425,18 @@ def test_casual_typing_no_message_prints_is_not_said_to_be_printed() -> None:
     assert "check_typing" not in _guidance(news)
     news["channels"] = ["email", "follow_ups"]
     assert "(the news about them)" in _guidance(news)["check_typing"]
+
+
+def test_a_title_listing_its_field_in_parts_keeps_the_list_whole() -> None:
+    role = "Senior Manager, Health, Safety, Environment & Quality (HSEQ)"
+    text = _compose(DeclineRequest.model_validate(decline_request(role=role)))[0]["email"]["text"]
+    assert "the Senior Manager role in Health, Safety, Environment & Quality (HSEQ) at" in text
+    role = "Graduate Engineer Trainee (GET) – Electrical"
+    text = _compose(DeclineRequest.model_validate(decline_request(role=role)))[0]["email"]["text"]
+    assert "the Electrical Graduate Engineer Trainee (GET) role at" in text
+    body = decline_request(company="Leibniz-Institut für Sprachtechnologie", stage="candidacy")
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "at the Leibniz-Institut für Sprachtechnologie" in text
+    referral = {"name": "Kevin Otieno", "strengths": "two summers as a field engineer"}
+    text = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))[0]
+    assert "Kevin has spent two summers as a field engineer." in text["email"]["text"]
