@@ -468,7 +468,7 @@ _OF = _words("of for de du des für fur")
 # What registers a company, which no one says before "team": "Kiwi Build Ltd", "Acme, Inc.".
 _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
-    r"|llc|l\.l\.c\.|llp|plc|pvt\.? ltd\.?"
+    r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
     r"|n\.v\.|a/s|asa|oy)$",
     re.IGNORECASE,
@@ -540,14 +540,14 @@ def is_a_group(name: str) -> bool:
 # and says "Jordan Lee" of themselves on the phone.
 COURTESY_TITLES = _words(
     "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir adv adv. cllr cllr. councillor rev rev."
-    " hon hon. eng eng."
+    " hon hon. eng eng. chief engr engr. alhaji alhaja"
 )
 # What makes "Hi …" the wrong register: those, and titles people are addressed by but that are
 # too rare to strip from a name ("Dear Herr Müller", never "Hi Herr Müller").
 HONORIFICS = COURTESY_TITLES | _words(
     "professor dame lord lady herr frau monsieur madame mme mme. señor señora sr sr. sra sra."
     " signor signora dott. ing. judge rev rev. father adv adv. advocate councillor cllr cllr."
-    " hon hon. justice rabbi imam pastor"
+    " hon hon. justice rabbi imam pastor chief alhaji alhaja sheikh engr engr."
 )
 
 
@@ -644,7 +644,9 @@ def _capitalised_part(part: str) -> str:
 _CASUAL = re.compile(
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
-    r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s)(?!\w|\.\w)|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
+    r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
+    r"|congrats|you guys)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
+    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
     re.IGNORECASE,
 )
 
@@ -787,11 +789,11 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
     listed = " & " in fields[-1] or " and " in fields[-1]
     field = ", ".join(fields) if listed else fields[0]
-    if field[0].islower():  # a description ("greenfield plant build-out"), not a name
-        return job, f"({field})"
     if field.split(" ")[-1].lower() in _UNITS:
         return job, f"in {field}" if field.lower().startswith("the ") else f"in the {field}"
-    return job, f"in {field}"
+    # Beside the role, not "in" it: a field ("Lending"), a product ("Spirits"), an aircraft
+    # ("Dash 8-400") or a description ("greenfield plant build-out") alike.
+    return job, f"({_ASIDE.sub('', field).strip() or field})"
 
 
 def _is_a_kind(word: str) -> bool:

@@ -739,13 +739,13 @@ def test_a_call_says_a_title_as_a_person_would() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=long)))
     assert "offering me the Senior Manager role," in messages["phone_script"]["text"]
     assert (
-        "the Senior Manager role in Global Regulatory Affairs Strategy and Submissions Operations"
+        "the Senior Manager role (Global Regulatory Affairs Strategy and Submissions Operations)"
         " at Acme" in messages["email"]["text"]
     )
     listed = "Teacher, Science (Grades 7–9), Part-Time"
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=listed)))
     assert "offering me the Teacher role," in messages["phone_script"]["text"]
-    assert "the Teacher role in Science at Acme" in messages["email"]["text"]
+    assert "the Teacher role (Science) at Acme" in messages["email"]["text"]
     too_long = "Associate Professor and Deputy Director of Translational Neuroscience Research"
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=too_long)))
     assert "offering me the role," in messages["phone_script"]["text"]
@@ -1114,8 +1114,8 @@ def test_irish_surnames_infirmaries_and_titles_too_long_for_a_noun_read_as_writt
     long = "Senior Manager, Global Supply Chain Strategy, Planning & Transformation - Hybrid"
     text = _compose(DeclineRequest.model_validate(decline_request(role=long)))[0]["email"]["text"]
     assert (
-        "offering me the Senior Manager role in Global Supply Chain Strategy, Planning &"
-        " Transformation at Acme" in text
+        "offering me the Senior Manager role (Global Supply Chain Strategy, Planning &"
+        " Transformation) at Acme" in text
     )
     too_long = "Associate Professor and Deputy Director of Translational Neuroscience Research"
     text = _compose(DeclineRequest.model_validate(decline_request(role=too_long)))[0]["email"]
@@ -1252,10 +1252,10 @@ def test_a_call_says_a_title_in_parts_by_its_first_part() -> None:
     assert "offering me the QA Manager role," in script["text"]
     assert "the offer for the QA Manager role." in script["voicemail"]
     assert "GMP Compliance" not in script["text"] + script["voicemail"]
-    assert "the QA Manager role in GMP Compliance at Acme Analytics" in messages["email"]["text"]
+    assert "the QA Manager role (GMP Compliance) at Acme Analytics" in messages["email"]["text"]
     listed = decline_request(role="Teacher, Science, Part-Time", tone="warm")
     email = _compose(DeclineRequest.model_validate(listed))[0]["email"]["text"]
-    assert "the Teacher role in Science at Acme Analytics" in email
+    assert "the Teacher role (Science) at Acme Analytics" in email
 
 
 @pytest.mark.parametrize(
@@ -1290,13 +1290,14 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
 @pytest.mark.parametrize(
     ("role", "in_a_sentence"),
     [
-        ("Product Manager, Lending", "the Product Manager role in Lending at"),
+        ("Product Manager, Lending", "the Product Manager role (Lending) at"),
+        ("First Officer, Dash 8-400", "the First Officer role (Dash 8-400) at"),
         ("Staff Nurse (Band 5), Acute Medical Unit", "the Staff Nurse role in the Acute Medical"),
         ("Lecturer (Level B) in Data Science", "the Lecturer in Data Science role at"),
-        ("Policy Adviser, Digital Government Services", "Adviser role in Digital Government"),
+        ("Policy Adviser, Digital Government Services", "Adviser role (Digital Government"),
         ("VECTRA™ Field Engineer", "the VECTRA Field Engineer role at"),
         ("Software Engineer, Senior", "the Senior Software Engineer role at"),
-        ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Senior Manager role in Risk &"),
+        ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Senior Manager role (Risk &"),
     ],
 )
 def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence: str) -> None:
@@ -1430,7 +1431,7 @@ def test_casual_typing_no_message_prints_is_not_said_to_be_printed() -> None:
 def test_a_title_listing_its_field_in_parts_keeps_the_list_whole() -> None:
     role = "Senior Manager, Health, Safety, Environment & Quality (HSEQ)"
     text = _compose(DeclineRequest.model_validate(decline_request(role=role)))[0]["email"]["text"]
-    assert "the Senior Manager role in Health, Safety, Environment & Quality (HSEQ) at" in text
+    assert "the Senior Manager role (Health, Safety, Environment & Quality) at" in text
     role = "Graduate Engineer Trainee (GET) – Electrical"
     text = _compose(DeclineRequest.model_validate(decline_request(role=role)))[0]["email"]["text"]
     assert "the Electrical Graduate Engineer Trainee (GET) role at" in text
@@ -1440,3 +1441,18 @@ def test_a_title_listing_its_field_in_parts_keeps_the_list_whole() -> None:
     referral = {"name": "Kevin Otieno", "strengths": "two summers as a field engineer"}
     text = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))[0]
     assert "Kevin has spent two summers as a field engineer." in text["email"]["text"]
+
+
+def test_a_chief_is_greeted_formally_and_chat_typing_in_a_reason_is_pointed_out() -> None:
+    body = decline_request(recipient={"name": "Chief Folasade Adebayo-Williams"}, tone="warm")
+    assert _compose(DeclineRequest.model_validate(body))[0]["email"]["text"].startswith(
+        "Dear Chief Adebayo-Williams,"
+    )
+    for detail in ("so i had to decide", "it doesnt work for me", "im staying put"):
+        body = decline_request(reason={"category": "other", "detail": detail})
+        assert "(the reason)" in _guidance(body)["check_typing"], detail
+    body = decline_request(company="Park Slope Family Dentistry, P.C.")
+    assert (
+        "at Park Slope Family Dentistry, and"
+        in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    )
