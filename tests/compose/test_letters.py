@@ -993,12 +993,12 @@ def test_a_shortened_note_says_what_it_left_out() -> None:
         company="Consolidated International Pharmaceutical Holdings",
     )
     advice = _guidance(body)["note_shortened"]
-    assert "leaves out the end of the role's title and the company's name." in advice
+    assert "leaves out the end of the role's title." in advice
     note = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
-    assert "offering me the Senior Manager role, and" in note  # as a call says it
+    assert "offering me the Senior Manager role at Consolidated" in note  # as a call says it
     body["role"] = "Associate Professor and Deputy Director of Translational Neuroscience Research"
     advice = _guidance(body)["note_shortened"]
-    assert "leaves out the title of the role and the company's name." in advice
+    assert "leaves out the title of the role." in advice
     assert "note_shortened" not in _guidance(decline_request())
 
 
