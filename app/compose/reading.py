@@ -459,7 +459,7 @@ _THE_BEFORE_OF = _words(
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
     " infirmary agency authority commission trust clinic organisation organization fund district"
-    " board hotel administration"
+    " board hotel administration office"
 )
 # What joins the body to what it serves: "of", "for", and French or Spanish "de".
 _OF = _words("of for de du des für fur")
@@ -470,7 +470,7 @@ _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
-    r"|n\.v\.|a/s|asa|oy)$",
+    r"|n\.v\.|a/s|asa|oy|clg|dac)$",
     re.IGNORECASE,
 )
 # What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",

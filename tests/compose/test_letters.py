@@ -808,7 +808,7 @@ def test_an_early_morning_interview_is_called_once_the_working_day_starts() -> N
     early = NOW.astimezone(timezone(timedelta(hours=-5))).replace(hour=4) + timedelta(hours=0)
     body = decline_request(stage="interview", interview_at=(early + timedelta(hours=4)).isoformat())
     for now, expected in (
-        (early, "as soon as someone is likely to be in, before the interview"),
+        (early, "call Jordan Lee first thing, before the interview"),
         (early + timedelta(hours=5), "now rather"),
     ):
         _, guidance = compose_fields(DeclineRequest.model_validate(body), now=now)
@@ -1148,7 +1148,7 @@ def test_a_reason_too_long_to_say_is_not_read_out_on_a_call() -> None:
     assert "talked it over" not in script["text"]
     # Too long to glance at during a call, too: the talking point gives the gist.
     assert not any("talked it over" in point for point in script["talking_points"])
-    assert "; your own words are in the email" in "".join(script["talking_points"])
+    assert "; your own words are in the stand-alone email" in "".join(script["talking_points"])
     assert "talked it over" in messages["email"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
     assert "the phone script and its talking points give a short reason" in advice["review_detail"]
@@ -1316,6 +1316,8 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("London Borough of Eastbridge", "at the London Borough of Eastbridge, and"),
         ("Müller Logistik GmbH & Co. KG", "at Müller Logistik, and"),
         ("Lionsgate Analytics Pte. Ltd.", "at Lionsgate Analytics, and"),
+        ("Clann Housing CLG", "at Clann Housing, and"),
+        ("Eastern Regional Roads Office", "at the Eastern Regional Roads Office, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1455,4 +1457,15 @@ def test_a_chief_is_greeted_formally_and_chat_typing_in_a_reason_is_pointed_out(
     assert (
         "at Park Slope Family Dentistry, and"
         in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    )
+
+
+def test_a_voicemail_subject_after_a_bracketed_title_opens_no_second_bracket() -> None:
+    body = decline_request(stage="candidacy", role="Fashion Designer (Womenswear)")
+    subject = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_voicemail"][
+        "subject"
+    ]
+    assert (
+        subject == "Withdrawing my application — Fashion Designer (Womenswear), following up on my"
+        " voicemail"
     )
