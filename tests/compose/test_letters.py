@@ -1469,3 +1469,14 @@ def test_a_voicemail_subject_after_a_bracketed_title_opens_no_second_bracket() -
         subject == "Withdrawing my application — Fashion Designer (Womenswear), following up on my"
         " voicemail"
     )
+
+
+def test_an_honorific_keeps_a_brief_or_warm_message_from_slang() -> None:
+    body = decline_request(recipient={"name": "Dr. Lan Tran"}, tone="brief")
+    (check_in, *_) = _check_ins(body)
+    assert "congrats" not in check_in["text"]
+    body = decline_request(recipient={"name": "Dr. Lan Tran"}, tone="warm")
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert script.endswith("Thanks so much for understanding.")
+    body = decline_request(relationship={"keep_in_touch": False, "linkedin_connected": True})
+    assert "you're already connected" in _guidance(body)["linkedin_note_not_drafted"]
