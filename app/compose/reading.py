@@ -470,7 +470,7 @@ _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
-    r"|n\.v\.|a/s|asa|oy|clg|dac)$",
+    r"|n\.v\.|a/s|asa|oy|clg|dac|unlimited company)$",
     re.IGNORECASE,
 )
 # What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",
@@ -601,12 +601,13 @@ def has_particle(name: str) -> bool:
     return any(word in _PARTICLES for word in name.split(" ")[1:])
 
 
-_NICKNAME = re.compile(r"^(\S+) \(([^()\s]+)\)(?= )")
+_NICKNAME = re.compile(r"^(\S+) (?:\(([^()\s]+)\)|[\"“']([^\"“”'\s]+)[\"”'])(?= )")
 
 
 def known_as(name: str) -> str:
-    """A name typed with what they go by: "Maeve (Mae) McAllister" is "Mae McAllister"."""
-    return _NICKNAME.sub(r"\2", name, count=1)
+    """A name typed with what they go by: "Maeve (Mae) McAllister" and 'Brianna "Bri"
+    McAllister' are Mae and Bri McAllister."""
+    return _NICKNAME.sub(lambda match: match[2] or match[3], name, count=1)
 
 
 def is_only_a_title(name: str) -> bool:
@@ -749,6 +750,8 @@ _UNITS = _words(
 )
 # A seniority typed after the comma goes before the job: "Software Engineer, Senior".
 _SENIORITIES = _words("senior junior lead principal staff chief")
+# A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
+_FIELD_BEFORE_WORDS = 4
 
 
 # Signs a brand's page carries and a letter does not: "VECTRA™", "Acme®".
@@ -791,9 +794,19 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     field = ", ".join(fields) if listed else fields[0]
     if field.split(" ")[-1].lower() in _UNITS:
         return job, f"in {field}" if field.lower().startswith("the ") else f"in the {field}"
-    # Beside the role, not "in" it: a field ("Lending"), a product ("Spirits"), an aircraft
-    # ("Dash 8-400") or a description ("greenfield plant build-out") alike.
-    return job, f"({_ASIDE.sub('', field).strip() or field})"
+    field = _ASIDE.sub("", field).strip() or field
+    if "/" in field:  # "Electrical / Team Lead": two things, neither said in a sentence
+        return job, None
+    if field[0].isupper() and "," not in field and len(field.split(" ")) <= _FIELD_BEFORE_WORDS:
+        # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
+        # Risk & Compliance Manager" (after the seniority), "Dash 8-400 First Officer".
+        words = job.split(" ")
+        at = 0
+        while at < len(words) - 1 and words[at].lower() in _SENIORITIES:
+            at += 1
+        return " ".join([*words[:at], field, *words[at:]]), None
+    # A list or a description ("greenfield plant build-out") goes beside the role.
+    return job, f"({field})"
 
 
 def _is_a_kind(word: str) -> bool:

@@ -744,8 +744,8 @@ def test_a_call_says_a_title_as_a_person_would() -> None:
     )
     listed = "Teacher, Science (Grades 7–9), Part-Time"
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=listed)))
-    assert "offering me the Teacher role," in messages["phone_script"]["text"]
-    assert "the Teacher role (Science) at Acme" in messages["email"]["text"]
+    assert "offering me the Science Teacher role," in messages["phone_script"]["text"]
+    assert "the Science Teacher role at Acme" in messages["email"]["text"]
     too_long = "Associate Professor and Deputy Director of Translational Neuroscience Research"
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=too_long)))
     assert "offering me the role," in messages["phone_script"]["text"]
@@ -1249,13 +1249,12 @@ def test_a_call_says_a_title_in_parts_by_its_first_part() -> None:
     body = decline_request(role="QA Manager, GMP Compliance", tone="warm")
     messages, _ = _compose(DeclineRequest.model_validate(body))
     script = messages["phone_script"]
-    assert "offering me the QA Manager role," in script["text"]
-    assert "the offer for the QA Manager role." in script["voicemail"]
-    assert "GMP Compliance" not in script["text"] + script["voicemail"]
-    assert "the QA Manager role (GMP Compliance) at Acme Analytics" in messages["email"]["text"]
+    assert "offering me the GMP Compliance QA Manager role," in script["text"]
+    assert "the offer for the GMP Compliance QA Manager role." in script["voicemail"]
+    assert "the GMP Compliance QA Manager role at Acme Analytics" in messages["email"]["text"]
     listed = decline_request(role="Teacher, Science, Part-Time", tone="warm")
     email = _compose(DeclineRequest.model_validate(listed))[0]["email"]["text"]
-    assert "the Teacher role (Science) at Acme Analytics" in email
+    assert "the Science Teacher role at Acme Analytics" in email
 
 
 @pytest.mark.parametrize(
@@ -1290,14 +1289,18 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
 @pytest.mark.parametrize(
     ("role", "in_a_sentence"),
     [
-        ("Product Manager, Lending", "the Product Manager role (Lending) at"),
-        ("First Officer, Dash 8-400", "the First Officer role (Dash 8-400) at"),
+        ("Product Manager, Lending", "the Lending Product Manager role at"),
+        ("First Officer, Dash 8-400", "the Dash 8-400 First Officer role at"),
+        ("Principal Engineer – Electrical / Team Lead", "the Principal Engineer role at"),
         ("Staff Nurse (Band 5), Acute Medical Unit", "the Staff Nurse role in the Acute Medical"),
         ("Lecturer (Level B) in Data Science", "the Lecturer in Data Science role at"),
-        ("Policy Adviser, Digital Government Services", "Adviser role (Digital Government"),
+        ("Policy Adviser, Digital Government Services", "the Digital Government Services Policy"),
         ("VECTRA™ Field Engineer", "the VECTRA Field Engineer role at"),
         ("Software Engineer, Senior", "the Senior Software Engineer role at"),
-        ("Sr. Manager, Risk & Compliance (AML/KYC) — EMEA", "the Senior Manager role (Risk &"),
+        (
+            "Sr. Manager, Risk & Compliance (AML/KYC) — EMEA",
+            "the Senior Risk & Compliance Manager role at",
+        ),
     ],
 )
 def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence: str) -> None:
@@ -1369,7 +1372,7 @@ def test_a_note_too_short_for_a_whole_title_keeps_it_as_said_before_the_company(
         recipient={"name": "Thandiwe Mokoena-Dlamini", "address_as": "Adv. Mokoena-Dlamini"},
     )
     note = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
-    assert "for the Legal Adviser role" in note, note
+    assert "for the Competition & Regulatory Legal Adviser role." in note, note
 
 
 def test_a_subject_too_long_for_the_whole_title_gives_it_as_a_sentence_does() -> None:
@@ -1480,3 +1483,16 @@ def test_an_honorific_keeps_a_brief_or_warm_message_from_slang() -> None:
     assert script.endswith("Thanks so much for understanding.")
     body = decline_request(relationship={"keep_in_touch": False, "linkedin_connected": True})
     assert "you're already connected" in _guidance(body)["linkedin_note_not_drafted"]
+
+
+def test_a_withdrawal_before_an_interview_says_my_application_once() -> None:
+    for tone in ("warm", "formal", "brief"):
+        body = decline_request(
+            stage="interview", interview_at="2026-12-09T15:00:00+00:00", tone=tone
+        )
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        for text in (messages["email"]["text"], messages["phone_script"]["text"]):
+            assert text.count("my application") <= 1, text
+    quoted = decline_request(referral={"name": 'Brianna "Bri" McAllister', "timing": "now"})
+    script = _compose(DeclineRequest.model_validate(quoted))[0]["phone_script"]["text"]
+    assert "recommend someone for the role: Bri McAllister" in script, script
