@@ -204,12 +204,9 @@ def strengths_as(strengths: str) -> str:
         # Time spent somewhere or doing something ("three years on a busy ward", "in audit",
         # "building pipelines"); time "of" something is had ("ten years of Go").
         spent = (len(after) > 4 and after.endswith("ing")) or after in _SPENT_IN
-        # "… as a coach and a strong record with new teachers": time spent and a record are
-        # brought together, not both spent.
-        if spent and any(
-            word == "and" and following in ("a", "an")
-            for word, following in pairwise(words[at + 2 :])
-        ):
+        # "… as a coach and a strong record with new teachers", "… in family practice and
+        # fluent Spanish": time spent and something else are brought together, not both spent.
+        if spent and "and" in words[at + 2 :]:
             return "brings"
         return "has_spent" if spent else "has"
     head = _head(words)
@@ -802,7 +799,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         # Risk & Compliance Manager" (after the seniority), "Dash 8-400 First Officer".
         words = job.split(" ")
         at = 0
-        while at < len(words) - 1 and words[at].lower() in _SENIORITIES:
+        # "Staff" is part of "Staff Nurse", not a rank the field goes after.
+        while at < len(words) - 1 and words[at].lower() in _SENIORITIES - {"staff"}:
             at += 1
         return " ".join([*words[:at], field, *words[at:]]), None
     # A list or a description ("greenfield plant build-out") goes beside the role.
@@ -886,11 +884,11 @@ def a_role(title: str) -> str:
         return f"{a_role(title[: aside.start()])}{aside[0]}"
     job, comma, field = title.partition(", ")
     if comma and _is_a_field(job, field):
-        # "an Associate role in Investment Banking"; a field typed in lower case is a
-        # description, not a team's name ("greenfield plant build-out"), kept beside the role.
-        if field[0].islower():
-            return f"{article} {job} role ({field})"
-        return f"{article} {job} role in {field}"
+        # As a sentence says the title it was declined for: "a Residential Graduate Architect
+        # role", "an EHS Director role (greenfield plant build-out)".
+        head, tail = title_in_prose(title)
+        article = "an" if _takes_an(head) else "a"
+        return f"{article} {head} role{f' {tail}' if tail else ''}"
     if aside and aside.start() > 0 and not any(mark in title[: aside.start()] for mark in ",/;:&|"):
         return f"{article} {title} role"
     if any(mark in title for mark in ",()/;:&|"):
