@@ -309,16 +309,16 @@ def _free_texts(request: DeclineRequest) -> list[tuple[str, str]]:
     return [(label, text) for label, text in texts if text]
 
 
-def _typed_casually(request: DeclineRequest) -> str | None:
-    """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji."""
+def _typed_casually(request: DeclineRequest, *, common_is_a_note: bool) -> str | None:
+    """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji;
+    `common_is_a_note` when the common ground was typed as a note (reading.common_as)."""
     typed = [("the role", request.role), ("the company", request.company)]
     labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
     # The common ground and the news go into check-ins only: without follow-ups, or typed as
     # a note (which no check-in quotes; the check-in advice says so), no message has them.
     check_ins = "follow_ups" in request.channels
     unused = {"the common ground", "the news about them"} if not check_ins else set()
-    common = request.relationship.common_ground
-    if common and common_as(common) == "note":
+    if common_is_a_note:
         unused.add("the common ground")
     labels += [
         label for label, text in _free_texts(request) if label not in unused and looks_casual(text)
@@ -499,7 +499,7 @@ def facts_from(
         relationship.linkedin_connected,
         role_head.lower().endswith(_ROLE_ENDINGS),
         has_parts(request.role),
-        is_long_title(request.role),
+        is_long_title(role_head),
         is_long_name(company_name),
         theirs,
         shared_as,
@@ -509,7 +509,7 @@ def facts_from(
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         titled,
         referral_name is not None and not unnamed and _uncertain(referral_name),
-        _typed_casually(request),
+        _typed_casually(request, common_is_a_note=shared_as == "note"),
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and is_a_note(detail),
         detail is not None and says_when(detail),
@@ -535,7 +535,7 @@ def facts_from(
         request.role,
         role_head,
         role_tail,
-        spoken_title(request.role),
+        spoken_title(role_head),
         in_prose(request.company),
         company_name,
         candidate_name,

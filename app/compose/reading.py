@@ -747,6 +747,9 @@ _UNITS = _words(
 )
 # A seniority typed after the comma goes before the job: "Software Engineer, Senior".
 _SENIORITIES = _words("senior junior lead principal staff chief")
+# The ranks a field goes after ("Senior Risk & Compliance Manager"); "Staff" is part of
+# "Staff Nurse", not a rank.
+_RANKS_BEFORE_FIELD = _SENIORITIES - {"staff"}
 # A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
 _FIELD_BEFORE_WORDS = 4
 
@@ -757,12 +760,13 @@ _MARKS = re.compile(r"\s*[™®©℠]")
 
 def title_in_prose(title: str) -> tuple[str, str | None]:
     """A job-board title as a person writes it in a sentence, in two parts either side of
-    the noun ("role", "position"): ("Product Manager", "in Lending") for "Product Manager,
+    the noun ("role", "position"): ("Lending Product Manager", None) for "Product Manager,
     Lending", ("Staff Nurse", "in the Acute Medical Unit") for "Staff Nurse (Band 5), Acute
-    Medical Unit", ("Senior
-    Software Engineer", None) for "Software Engineer, Senior". Asides in brackets are left
-    out (an acronym is kept: "Qualified Person (QP)"), and so is every part after the second
-    ("— EMEA"): the subject line carries the title whole."""
+    Medical Unit", ("Senior Software Engineer", None) for "Software Engineer, Senior",
+    ("Senior Manager", "(Health, Safety, Environment & Quality)") for a field too long to go
+    before the job. Asides in brackets are left out (an acronym is kept: "Qualified Person
+    (QP)"), and so is every part after the second ("— EMEA"): the subject line carries the
+    title whole."""
     unmarked = _MARKS.sub("", title) or title
     kept = _ASIDE.sub(
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
@@ -799,8 +803,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         # Risk & Compliance Manager" (after the seniority), "Dash 8-400 First Officer".
         words = job.split(" ")
         at = 0
-        # "Staff" is part of "Staff Nurse", not a rank the field goes after.
-        while at < len(words) - 1 and words[at].lower() in _SENIORITIES - {"staff"}:
+        while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
             at += 1
         return " ".join([*words[:at], field, *words[at:]]), None
     # A list or a description ("greenfield plant build-out") goes beside the role.
@@ -812,10 +815,9 @@ def _is_a_kind(word: str) -> bool:
     return word[:1].isupper() and word.lower().endswith(("al", "ic")) and word.lower() not in _UNITS
 
 
-def is_long_title(title: str) -> bool:
-    """More than anyone says before "role": written "the role of …", and on a call just
-    "the role"."""
-    head, _ = title_in_prose(title)
+def is_long_title(head: str) -> bool:
+    """A title's head (title_in_prose) longer than anyone says before "role": written "the
+    role of …", and on a call just "the role"."""
     return len(head.split()) > _SPOKEN_TITLE_WORDS
 
 
@@ -841,14 +843,15 @@ _SAID_IN_FULL = {
 }
 
 
-def spoken_title(title: str) -> str | None:
-    """A title as said on the phone: the part before "role" of title_in_prose, without emoji
-    and with its shorthand said in full ("the Senior Manager role", not "the Sr. Manager,
-    Risk & Compliance (AML/KYC) — EMEA role"); None when it is too long to say."""
-    if is_long_title(title):
+def spoken_title(head: str) -> str | None:
+    """A title as said on the phone, from its head (title_in_prose): without emoji or an
+    aside, and with its shorthand said in full ("the Senior Risk & Compliance Manager role",
+    not "the Sr. Manager, Risk & Compliance (AML/KYC) — EMEA role"); None when it is too
+    long to say."""
+    if is_long_title(head):
         return None
-    head = said_title(title_in_prose(title)[0])
-    return " ".join(_said_in_full(word) for word in head.split(" "))
+    said = said_title(head)
+    return " ".join(_said_in_full(word) for word in said.split(" "))
 
 
 def _said_in_full(word: str) -> str:
