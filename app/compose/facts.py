@@ -175,8 +175,8 @@ class Facts:
     has_follow_ups: bool
     # Texts.
     role: Typed  # as typed: the subject lines give it whole
-    # In a sentence, either side of "role": "the Product Manager role in Lending" (see
-    # reading.title_in_prose).
+    # In a sentence, either side of "role": "the Staff Nurse role in the Acute Medical Unit"
+    # (see reading.title_in_prose).
     role_head: Typed
     role_tail: MaybeTyped
     role_spoken: MaybeTyped  # as said on the phone (see reading.spoken_title)
