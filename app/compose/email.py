@@ -55,7 +55,8 @@ _SUBJECT = Step("email:subject", ("email/subject.txt",), as_rendered)
 
 # The fullest subject that fits: the voicemail note is left out, then the title is given as
 # written in a sentence ("Senior Manager" for "Senior Manager, Supply Chain Planning &
-# Analytics"), then the role is left out.
+# Analytics"), then the role is left out. `bracketed`: the title ends in brackets, so the
+# voicemail note opens no second pair.
 _SUBJECTS = (
     {"with_role": True, "short_role": False, "with_note": True},
     {"with_role": True, "short_role": False, "with_note": False},
@@ -69,7 +70,9 @@ _SUBJECTS = (
 def _subject(facts: Facts, variant: str) -> str:
     """The subject with the role when it fits, else without: a title is never cut."""
     for flags in _SUBJECTS:
-        (subject,) = render_step(_SUBJECT, facts, variant=variant, **flags)
+        (subject,) = render_step(
+            _SUBJECT, facts, variant=variant, bracketed=facts.role.endswith(")"), **flags
+        )
         subject = " ".join(subject.split())
         if len(subject) <= SUBJECT_MAX:
             break

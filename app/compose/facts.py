@@ -46,6 +46,7 @@ from app.compose.reading import (
     known_as,
     looks_casual,
     news_is_a_clause,
+    news_is_ahead,
     news_of,
     opens_with_after,
     relationship_of,
@@ -132,6 +133,7 @@ class Facts:
     # the referral's relationship as a clause ("we worked together at Discovery").
     common_as: str | None
     news_is_a_clause: bool
+    news_is_ahead: bool  # still to come when typed: asked about, not congratulated
     relationship_is_a_clause: bool
     address_is_formal: bool  # "Herr Müller", "Dr Lee": "Dear", never "Hi", in every tone
     # A name of three words or more ("María José Alvarez", "Nguyen Van An") may not start with
@@ -504,6 +506,7 @@ def facts_from(
         theirs,
         shared_as,
         news is not None and news_is_a_clause(news),
+        news is not None and news_is_ahead(news),
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),

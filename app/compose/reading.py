@@ -103,7 +103,7 @@ def _is_a_person(noun: str) -> bool:
 
 _YEARS_OF = re.compile(
     r"^(\d+\+?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
-    r" (?:years|yrs) of ",
+    r" (?:years|yrs) of (?=((?:\S+ ){0,3}experience\b)?)",
     re.IGNORECASE,
 )
 
@@ -116,7 +116,13 @@ def strengths_of(strengths: str) -> str:
     if rest and first.lower() in ("she", "he"):
         strengths = rest
     # "ten years of CMC submissions" is had as "ten years' experience in" them.
-    strengths = _YEARS_OF.sub(r"\1 years' experience in ", strengths, count=1)
+    # "years of experience in X" and "years of fintech experience" say it already: "years'
+    # experience in X", "years' fintech experience", never "experience in … experience".
+    strengths = _YEARS_OF.sub(
+        lambda match: f"{match[1]} years' {'' if match[2] else 'experience in '}",
+        strengths,
+        count=1,
+    )
     if strengths.split(" ", 1)[0].lower() in _SENTENCE_STARTS:
         return as_sentence(strengths)
     items = strengths.split(", ")
@@ -312,7 +318,22 @@ _NEWS_VERBS = _words(
     "launched opened closed raised announced won acquired released hired expanded moved signed"
     " joined became was were has have is are just recently landed secured completed published"
     " merged went reached passed started finished introduced unveiled shipped debuted"
+    " will goes opens launches plans"
 )
+# News still to come when typed ("the new clinic goes live next autumn", "you'll open in
+# Leeds"): months later it may or may not have happened, so it is asked about, never
+# congratulated as done.
+_AHEAD = re.compile(
+    r"\b(?:will|going to|plan(?:s|ning)? to|set to|about to|due to|goes live|go live|opens"
+    r"|launches|(?:is|are) (?:opening|launching|moving|expanding|building|going)"
+    r"|next (?:week|month|year|spring|summer|autumn|fall|winter|quarter|season)"
+    r"|later this (?:year|month)|coming soon|upcoming|forthcoming)\b|\w(?:'|’)ll\b",
+    re.IGNORECASE,
+)
+
+
+def news_is_ahead(news: str) -> bool:
+    return _AHEAD.search(news) is not None
 
 
 # Words that date the news to when it was typed ("last month", "just"): a check-in goes out
@@ -323,8 +344,9 @@ _STALE_END = re.compile(
     r"|yesterday|today|this morning|recently)[.!]*$",
     re.IGNORECASE,
 )
-# "your upcoming season opener" has opened by the time a check-in says so.
-_STALE_FUTURE = re.compile(r"\b(?:upcoming|forthcoming) (?=\w)", re.IGNORECASE)
+# "your upcoming season opener" has opened, and "your recent win" is old news, by the time a
+# check-in says so.
+_STALE_FUTURE = re.compile(r"\b(?:upcoming|forthcoming|recent) (?=\w)", re.IGNORECASE)
 _STALE_ADVERB = re.compile(r"(?<=\w) (?:just|recently) (?=\w)", re.IGNORECASE)
 _STALE_START = re.compile(r"^(?:just|recently) (?=\w)", re.IGNORECASE)
 # Modifiers that make a past participle describe a noun ("the newly opened office"), not say
@@ -363,6 +385,9 @@ def news_of(news: str, company: str) -> str:
     return news[0].lower() + news[1:] if first in ("The", "Your", "Our", "Its", "Their") else news
 
 
+_CLAUSE_SUBJECTS = _words("you you've you're you'll they they've they're they'll we we're we'll")
+
+
 def news_is_a_clause(news: str) -> bool:
     """ "Quantis just launched payouts" and "your team closed the Brightline deal" are said with
     "I saw that"; "the launch of payouts" (a noun phrase) with "I saw the news about"."""
@@ -379,9 +404,7 @@ def news_is_a_clause(news: str) -> bool:
             and words[index - 1] not in _NEWS_NOUN_STARTS
             for index, word in enumerate(words[1:4], start=1)
         )
-    return words[0] in ("you", "you've", "you're", "they", "we") or any(
-        word in _NEWS_VERBS for word in words[:4]
-    )
+    return words[0] in _CLAUSE_SUBJECTS or any(word in _NEWS_VERBS for word in words[:4])
 
 
 # --- The reason in the candidate's words --------------------------------------------------------
@@ -537,12 +560,12 @@ def is_a_group(name: str) -> bool:
 # and says "Jordan Lee" of themselves on the phone.
 COURTESY_TITLES = _words(
     "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir adv adv. cllr cllr. councillor rev rev."
-    " hon hon. eng eng. chief engr engr. alhaji alhaja"
+    " hon hon. eng eng. chief engr engr. alhaji alhaja m. mme mme. mlle mlle."
 )
 # What makes "Hi …" the wrong register: those, and titles people are addressed by but that are
 # too rare to strip from a name ("Dear Herr Müller", never "Hi Herr Müller").
 HONORIFICS = COURTESY_TITLES | _words(
-    "professor dame lord lady herr frau monsieur madame mme mme. señor señora sr sr. sra sra."
+    "professor dame lord lady herr frau monsieur madame señor señora sr sr. sra sra."
     " signor signora dott. ing. judge rev rev. father adv adv. advocate councillor cllr cllr."
     " hon hon. justice rabbi imam pastor chief alhaji alhaja sheikh engr engr."
 )

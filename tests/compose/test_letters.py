@@ -334,6 +334,8 @@ STRENGTHS_AS_TYPED = [
     ("led our move to Kubernetes", "Sam led our move to Kubernetes."),
     ("great with clients", "Sam is great with clients."),
     ("five years of Go", "Sam has five years' experience in Go."),
+    ("8 years of experience in CMC submissions", "Sam has 8 years' experience in CMC submissions."),
+    ("12 years of B2B sales experience", "Sam has 12 years' B2B sales experience."),
     ("five years building streaming pipelines", "Sam has spent five years building streaming"),
     ("Six Sigma Green Belt and PPAP experience", "Sam brings Six Sigma Green Belt and PPAP"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
@@ -1358,6 +1360,9 @@ def test_an_advocate_or_a_councillor_is_greeted_by_title_and_surname() -> None:
     for name, greeting in (
         ("Adv. Thandiwe Mokoena-Dlamini SC", "Dear Adv. Mokoena-Dlamini,"),
         ("Cllr Margaret Oyelaran-Hughes", "Dear Cllr Oyelaran-Hughes,"),
+        # "M." is Monsieur, as "Mme" is Madame: never "Hi M. de la Fontaine".
+        ("M. Étienne de la Fontaine", "Dear M. de la Fontaine,"),
+        ("Mme Hélène Roux", "Dear Mme Roux,"),
     ):
         body = decline_request(recipient={"name": name}, tone="warm")
         messages, _ = _compose(DeclineRequest.model_validate(body))
@@ -1407,6 +1412,47 @@ def test_news_that_was_still_to_come_is_not_to_come_months_later() -> None:
     (check_in, *_) = _check_ins(body)
     assert "upcoming" not in check_in["text"]
     assert "your season opener" in check_in["text"]
+
+
+@pytest.mark.parametrize(
+    ("news", "said"),
+    [
+        ("the new clinic goes live next autumn", "I saw that the new clinic goes live next"),
+        ("you'll open a Leeds office in spring", "I saw that you'll open a Leeds office"),
+        ("Acme will launch in Kenya", "I saw that Acme will launch in Kenya"),
+        ("your upcoming season opener", "I saw the news about your season opener, and"),
+    ],
+)
+def test_news_still_to_come_is_asked_about_not_congratulated(news: str, said: str) -> None:
+    (check_in, *_) = _check_ins(decline_request(relationship={"company_news": news}))
+    assert said in check_in["text"], check_in["text"]
+    assert "I'd love to hear how it's all going." in check_in["text"]
+    assert "ongratulat" not in check_in["text"] + check_in["subject"]
+    assert check_in["subject"] == "Following your news"
+
+
+def test_recent_news_is_not_recent_months_later() -> None:
+    (check_in, *_) = _check_ins(decline_request(relationship={"company_news": "your recent win"}))
+    assert "recent" not in check_in["text"]
+    assert "on your win!" in check_in["text"], check_in["text"]
+
+
+def test_a_brief_email_to_a_professor_hopes_rather_than_says_lets() -> None:
+    body = decline_request(
+        recipient={"name": "Ingrid Lindqvist", "address_as": "Professor Lindqvist"}, tone="brief"
+    )
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.startswith("Dear Professor Lindqvist,")
+    assert "Let's" not in email
+    assert "stay in touch" in email
+
+
+def test_after_a_voicemail_a_title_in_parts_keeps_the_note_in_brackets() -> None:
+    body = decline_request(stage="offer", role="Associate, Investment Banking")
+    after = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_voicemail"]
+    assert after["subject"].endswith(
+        "— Associate, Investment Banking (following up on my voicemail)"
+    ), after["subject"]
 
 
 def test_a_warm_call_before_an_interview_is_keen_not_eager() -> None:
