@@ -323,11 +323,16 @@ _NEWS_VERBS = _words(
 # News still to come when typed ("the new clinic goes live next autumn", "you'll open in
 # Leeds"): months later it may or may not have happened, so it is asked about, never
 # congratulated as done.
-_AHEAD = re.compile(
+# Its verb, where there is one, makes the news a clause: "the lab's new grant starts next year".
+_AHEAD_VERB = (
     r"\b(?:will|going to|plan(?:s|ning)? to|set to|about to|due to|goes live|go live|opens"
-    r"|launches|(?:is|are) (?:opening|launching|moving|expanding|building|going)"
-    r"|next (?:week|month|year|spring|summer|autumn|fall|winter|quarter|season)"
-    r"|later this (?:year|month)|coming soon|upcoming|forthcoming)\b|\w(?:'|’)ll\b",
+    r"|launches|starts|begins|kicks off"
+    r"|(?:is|are) (?:opening|launching|moving|expanding|building|going|starting))\b|\w(?:'|’)ll\b"
+)
+_AHEAD_IS_A_CLAUSE = re.compile(_AHEAD_VERB, re.IGNORECASE)
+_AHEAD = re.compile(
+    _AHEAD_VERB + r"|\b(?:next (?:week|month|year|spring|summer|autumn|fall|winter|quarter"
+    r"|season)|later this (?:year|month)|coming soon|upcoming|forthcoming)\b",
     re.IGNORECASE,
 )
 
@@ -394,6 +399,8 @@ def news_is_a_clause(news: str) -> bool:
     words = [word.lower() for word in _undated(news).split()]
     if not words:
         return False
+    if _AHEAD_IS_A_CLAUSE.search(news):
+        return True
     if words[0] in _NEWS_NOUN_STARTS:
         # "your team closed …", "the new office opened …": a short subject, then what it did;
         # "the newly opened office" only describes it.
@@ -490,7 +497,8 @@ _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
-    r"|n\.v\.|a/s|asa|oy|clg|dac|unlimited company)$",
+    r"|n\.v\.|a/s|asa|oy|clg|dac|unlimited company|sas|sa|srl|spa|s\.p\.a\.|bv|nv|ab|aps|ltda"
+    r"|sp\. z o\.o\.)$",
     re.IGNORECASE,
 )
 # What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",

@@ -1323,6 +1323,8 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Müller Logistik GmbH & Co. KG", "at Müller Logistik, and"),
         ("Lionsgate Analytics Pte. Ltd.", "at Lionsgate Analytics, and"),
         ("Clann Housing CLG", "at Clann Housing, and"),
+        ("Maison Lefèvre SAS", "at Maison Lefèvre, and"),
+        ("Banco Meridional SA", "at Banco Meridional, and"),
         ("Eastern Regional Roads Office", "at the Eastern Regional Roads Office, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
@@ -1420,6 +1422,7 @@ def test_news_that_was_still_to_come_is_not_to_come_months_later() -> None:
         ("the new clinic goes live next autumn", "I saw that the new clinic goes live next"),
         ("you'll open a Leeds office in spring", "I saw that you'll open a Leeds office"),
         ("Acme will launch in Kenya", "I saw that Acme will launch in Kenya"),
+        ("the lab's new ERC Synergy grant starts next year", "I saw that the lab's new ERC"),
         ("your upcoming season opener", "I saw the news about your season opener, and"),
     ],
 )
