@@ -36,7 +36,7 @@ from app.compose.reading import (
     in_prose,
     is_a_clause,
     is_a_group,
-    is_a_note,
+    reads_as_a_note,
     is_formal_address,
     is_long_name,
     is_long_title,
@@ -146,7 +146,6 @@ class Facts:
     # the guidance says so.
     typed_casually: str | None  # which fields, in our words: "the role, the common ground"
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
-    detail_is_terse: bool  # a note ("Pay.", "Got another job."): abrupt as a sentence of its own
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
     # Someone to recommend: a name, how they are known or what they bring. A later referral
@@ -195,6 +194,9 @@ class Facts:
     recipient_title: MaybeTyped
     detail: MaybeTyped
     detail_spoken: MaybeTyped  # as said on a call: without emoji
+    # A reason typed as a note or in shorthand (reading.reads_as_a_note): no message has it,
+    # and `detail` is None; the guidance quotes it.
+    detail_withheld: MaybeTyped
     preferred_role: MaybeTyped
     # As it follows "considered for": "an Engineering Manager role", "a Head of Product role for
     # a smaller team", "a leadership role" (typed with its article); see reading.a_role.
@@ -311,10 +313,18 @@ def _free_texts(request: DeclineRequest) -> list[tuple[str, str]]:
     return [(label, text) for label, text in texts if text]
 
 
-def _typed_casually(request: DeclineRequest, *, common_is_a_note: bool) -> str | None:
+def _typed_casually(
+    request: DeclineRequest, *, common_is_a_note: bool, detail_used: bool
+) -> str | None:
     """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji;
-    `common_is_a_note` when the common ground was typed as a note (reading.common_as)."""
-    typed = [("the role", request.role), ("the company", request.company)]
+    `common_is_a_note` when the common ground was typed as a note (reading.common_as), and
+    `detail_used` unless the reason was left out of the messages (reading.reads_as_a_note)."""
+    preferred = request.preferred_role
+    typed = [
+        ("the role", request.role),
+        ("the company", request.company),
+        ("the better-fit role", preferred.title if preferred else ""),
+    ]
     labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
     # The common ground and the news go into check-ins only: without follow-ups, or typed as
     # a note (which no check-in quotes; the check-in advice says so), no message has them.
@@ -322,6 +332,8 @@ def _typed_casually(request: DeclineRequest, *, common_is_a_note: bool) -> str |
     unused = {"the common ground", "the news about them"} if not check_ins else set()
     if common_is_a_note:
         unused.add("the common ground")
+    if not detail_used:
+        unused.add("the reason")
     labels += [
         label for label, text in _free_texts(request) if label not in unused and looks_casual(text)
     ]
@@ -486,6 +498,9 @@ def facts_from(
     news = relationship.company_news
     company_name = without_legal_suffix(request.company)
     detail = request.reason.detail
+    withheld = None
+    if detail is not None and reads_as_a_note(detail):
+        detail, withheld = None, detail
     role_head, role_tail = title_in_prose(request.role)
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
@@ -512,9 +527,8 @@ def facts_from(
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         titled,
         referral_name is not None and not unnamed and _uncertain(referral_name),
-        _typed_casually(request, common_is_a_note=shared_as == "note"),
+        _typed_casually(request, common_is_a_note=shared_as == "note", detail_used=not withheld),
         detail is not None and len(detail) > DETAIL_LONG,
-        detail is not None and is_a_note(detail),
         detail is not None and says_when(detail),
         unnamed,
         referral is not None and any([referral.name, referral.email, related, referral.strengths]),
@@ -552,6 +566,7 @@ def facts_from(
         recipient.title if recipient else None,
         as_sentence(detail) if detail else None,
         as_sentence(unspoken(detail)) if detail else None,
+        withheld,
         preferred.title if preferred else None,
         role_with_note(a_role(preferred.title), preferred.note or "") if preferred else None,
         role_with_note(a_role(said_title(preferred.title)), preferred.note or "")

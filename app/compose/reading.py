@@ -629,7 +629,8 @@ def has_particle(name: str) -> bool:
     return any(word in _PARTICLES for word in name.split(" ")[1:])
 
 
-_NICKNAME = re.compile(r"^(\S+) (?:\(([^()\s]+)\)|[\"“']([^\"“”'\s]+)[\"”'])(?= )")
+# After the given names, however many: "Wei Jie (WJ) Ong" is WJ Ong.
+_NICKNAME = re.compile(r"^(\S+(?: \S+)*?) (?:\(([^()\s]+)\)|[\"“']([^\"“”'\s]+)[\"”'])(?= )")
 
 
 def known_as(name: str) -> str:
@@ -669,13 +670,17 @@ def _capitalised_part(part: str) -> str:
     return part
 
 
-# Shorthand and emoji: fine in a chat, casual in a letter to a hiring manager.
-_CASUAL = re.compile(
+# Shorthand: fine in a chat, casual in a letter to a hiring manager.
+_SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
-    r"|congrats|you guys)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
-    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
+    r"|congrats|you guys|mgmt)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
+)
+_IN_SHORTHAND = re.compile(_SHORTHAND, re.IGNORECASE)
+# And emoji, braces and angle brackets, which no one puts in a letter either.
+_CASUAL = re.compile(
+    _SHORTHAND + r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]",
     re.IGNORECASE,
 )
 
@@ -715,6 +720,17 @@ def is_a_note(detail: str) -> bool:
 
 def looks_casual(text: str) -> bool:
     return _CASUAL.search(text) is not None
+
+
+def reads_as_a_note(detail: str) -> bool:
+    """A reason no coach would send as typed: a note ("Salary.", "Family emergency..."),
+    shorthand ("tbh … im gonna stay put") or no words at all ("—"). The messages give the
+    table's words instead; the guidance quotes it and says why."""
+    return (
+        is_a_note(detail)
+        or _IN_SHORTHAND.search(detail) is not None
+        or not any(character.isalnum() for character in detail)
+    )
 
 
 def in_lowercase(text: str) -> bool:
@@ -780,13 +796,17 @@ _UNITS = _words(
 _SENIORITIES = _words("senior junior lead principal staff chief")
 # The ranks a field goes after ("Senior Risk & Compliance Manager"); "Staff" is part of
 # "Staff Nurse", not a rank.
-_RANKS_BEFORE_FIELD = _SENIORITIES - {"staff"}
+_RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
+# Jobs no one names after their field: "Assistant Vice President, Credit Risk" is "the
+# Assistant Vice President role in Credit Risk", never "the Credit Risk Assistant Vice …".
+_RANKED_BY_NAME = _words("president director vp avp svp evp head partner")
 # A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
 _FIELD_BEFORE_WORDS = 4
 
 
 # Signs a brand's page carries and a letter does not: "VECTRA™", "Acme®".
 _MARKS = re.compile(r"\s*[™®©℠]")
+_SHOUT = re.compile(r"[!?]+(?=\s|$)")
 
 
 def title_in_prose(title: str) -> tuple[str, str | None]:
@@ -798,7 +818,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     before the job. Asides in brackets are left out (an acronym is kept: "Qualified Person
     (QP)"), and so is every part after the second ("— EMEA"): the subject line carries the
     title whole."""
-    unmarked = _MARKS.sub("", title) or title
+    # "Ops Manager!!": a job board's shout, not part of the title.
+    unmarked = _SHOUT.sub("", _MARKS.sub("", title)) or title
     kept = _ASIDE.sub(
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
     )
@@ -829,6 +850,9 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     field = _ASIDE.sub("", field).strip() or field
     if "/" in field:  # "Electrical / Team Lead": two things, neither said in a sentence
         return job, None
+    ranked = any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
+    if ranked and field[0].isupper() and "," not in field:
+        return job, f"in {field}"
     if field[0].isupper() and "," not in field and len(field.split(" ")) <= _FIELD_BEFORE_WORDS:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
         # Risk & Compliance Manager" (after the seniority), "Dash 8-400 First Officer".
@@ -912,6 +936,13 @@ def a_role(title: str) -> str:
         return title
     article = "an" if _takes_an(title) else "a"
     aside = _TRAILING_ASIDE.search(title)
+    said = aside[0].strip()[1:-1].strip() if aside else ""
+    if aside and aside.start() > 0 and " " not in said and said.islower():
+        # "Legal Counsel (in-house)" is "an in-house Legal Counsel role".
+        return a_role(f"{said} {title[: aside.start()]}")
+    if aside and aside.start() > 0 and said.islower():
+        # "(people mgmt)", "(miami area)": a note to oneself, not part of a title.
+        return a_role(title[: aside.start()])
     if aside and aside.start() > 0 and _ACRONYM.fullmatch(aside[0].strip()) is None:
         # "Associate, Commercial Litigation (London office)": the role, then its aside; an
         # acronym stays with the name it shortens ("a Qualified Person (QP) role").

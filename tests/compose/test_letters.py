@@ -17,7 +17,14 @@ from app.compose.decline import compose_fields
 from app.compose.facts import DETAIL_LONG, addressed_as
 from app.compose.layout import SUBJECT_MAX
 from app.compose.phone import VOICEMAIL_MAX_WORDS, spoken_words
-from app.compose.reading import as_name, as_sentence, is_formal_address, news_of, topic_of
+from app.compose.reading import (
+    as_name,
+    as_sentence,
+    is_formal_address,
+    news_of,
+    reads_as_a_note,
+    topic_of,
+)
 from app.compose.wording import reason_table
 from app.schemas import DeclineRequest, Stage, Tone
 from tests.compose.strategies import NOW, realistic_requests
@@ -174,11 +181,13 @@ def test_the_reason_is_the_candidates_or_the_tables_and_nothing_else(
     messages, _ = _compose(request)
     email = messages["email"]["text"]
     detail = request.reason.detail
-    if detail is not None:
+    if detail is not None and not reads_as_a_note(detail):
         assert as_sentence(detail) in email
         if "phone_script" in messages and len(detail) <= DETAIL_LONG:
             assert as_sentence(detail) in messages["phone_script"]["text"]
         return
+    if detail is not None:  # a note or shorthand: the table's words, as with no detail
+        assert len(detail) < 8 or as_sentence(detail) not in "".join(_letters(messages))
     others = [
         words
         for category, row in reason_table().items()
@@ -461,13 +470,13 @@ def test_common_ground_reads_as_it_was_typed(common: str, said: str) -> None:
 
 def test_the_candidates_reason_starts_its_sentence_and_is_not_apologised_for_twice() -> None:
     soon = (NOW + timedelta(hours=5)).isoformat()
-    detail = "i just signed with another company this morning, sorry for the short notice."
+    detail = "just signed with another company this morning, sorry for the short notice."
     body = decline_request(
         stage="interview", interview_at=soon, reason={"category": "other", "detail": detail}
     )
     messages, _ = _compose(DeclineRequest.model_validate(body))
     for text in (messages["email"]["text"], messages["phone_script"]["text"]):
-        assert "I just signed with another company this morning" in text
+        assert "Just signed with another company this morning" in text
         assert text.lower().count("short notice") == 1, text
 
 
@@ -653,7 +662,7 @@ def test_casual_typing_and_a_long_reason_are_pointed_out() -> None:
     for casual in (
         {"role": "sr. ux designer"},
         {"company": "bloom & co"},
-        {"reason": {"category": "location", "detail": "tbh the commute is 2 hrs"}},
+        {"reason": {"category": "location", "detail": "The commute is two hours each way 😩"}},
         {"relationship": {"company_news": "ur new CLI 🚀"}},
     ):
         assert "check_typing" in _guidance(decline_request(**casual)), casual
@@ -940,10 +949,35 @@ def test_follow_ups_asked_for_without_keeping_in_touch_say_why_none_is_drafted()
         ("Commute is too long.", False),
     ],
 )
-def test_a_reason_typed_as_a_note_is_pointed_out(detail: str, a_note: bool) -> None:
+def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_note: bool) -> None:
     body = decline_request(reason={"category": "compensation", "detail": detail})
-    said = "Typed as a note rather than a sentence" in _guidance(body)["review_detail"]
+    said = f"Your reason (“{detail}”) reads as a note" in _guidance(body)["review_detail"]
     assert said is a_note
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert (detail not in "".join(_letters(messages))) is a_note
+    if a_note:  # the table's words for pay stand in
+        assert "the compensation isn't quite what I need" in messages["email"]["text"]
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "Tbh i got offered a day shift role at my current place so im gonna stay put.",
+        "Family emergency...",
+        "Want something more hands on w/ community groups, less desk based.",
+        "—",
+    ],
+)
+def test_a_reason_in_shorthand_or_without_words_is_left_out(detail: str) -> None:
+    body = decline_request(reason={"category": "timing", "detail": detail})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    for text in [*_letters(messages), *messages["phone_script"]["talking_points"]]:
+        assert (detail not in text or detail == "—") and "—." not in text, text
+        assert "in your words" not in text
+    assert "The timing isn't right for me" in messages["email"]["text"]
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert f"(“{detail}”)" in advice["review_detail"]
+    assert "check_typing" not in advice  # nothing typed casually is left in the messages
 
 
 def test_the_typing_advice_names_what_reads_as_casual() -> None:
@@ -1434,6 +1468,69 @@ def test_news_still_to_come_is_asked_about_not_congratulated(news: str, said: st
     assert check_in["subject"] == "Following your news"
 
 
+def test_a_check_in_does_not_tell_them_where_they_work() -> None:
+    for tone in Tone:
+        body = decline_request(tone=tone.value, relationship={"common_ground": "trail running"})
+        (check_in, *_) = _check_ins(body)
+        opening = check_in["text"].split("\n\n")[1].split(". ")[0]
+        assert "Acme" not in opening, opening
+        assert "Senior Data Engineer" in opening or "while" in opening, opening
+
+
+@pytest.mark.parametrize(
+    ("role", "said"),
+    [
+        ("Assistant Vice President, Credit Risk", "the Assistant Vice President role in Credit"),
+        ("Vice President, Compliance Technology", "the Vice President role in Compliance Tech"),
+        ("Founding Engineer, Backend", "the Founding Backend Engineer role"),
+        ("Ops Manager!! (Nairobi hub)", "the Ops Manager role at"),
+    ],
+)
+def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
+    body = decline_request(stage="candidacy", role=role)
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert said in email, email
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Legal Counsel (in-house)", "an in-house Legal Counsel role"),
+        ("Engineering Lead (people mgmt)", "an Engineering Lead role, so"),
+        ("Associate, Commercial Litigation (London office)", "role (London office)"),
+    ],
+)
+def test_a_better_fit_role_with_an_aside_reads_as_a_role(title: str, said: str) -> None:
+    body = decline_request(preferred_role={"title": title})
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert said in email, email
+
+
+def test_a_nickname_after_two_given_names_is_what_they_say() -> None:
+    body = decline_request(candidate={"name": "Wei Jie (WJ) Ong"})
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert "it's WJ Ong." in script, script
+
+
+def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
+    body = decline_request(preferred_role={"title": "rooms division director"})
+    assert "(the better-fit role)" in _guidance(body)["check_typing"]
+
+
+def test_a_call_with_no_one_named_asks_for_whoever_is_handling_it() -> None:
+    for stage, asked in (
+        ("offer", "I'm calling about the job offer you made me. Could I speak to whoever is"),
+        ("candidacy", "I'm calling about my application. Could I speak to whoever is handling"),
+    ):
+        body = decline_request(stage=stage, recipient=None)
+        script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+        assert script.startswith(f"Hello, my name is Ana Ruiz. {asked}"), script
+    soon = (NOW + timedelta(hours=3)).isoformat()
+    body = decline_request(stage="interview", recipient=None, interview_at=soon)
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert "I'm due to interview with you this afternoon. Could I speak to whoever is" in script
+
+
 def test_recent_news_is_not_recent_months_later() -> None:
     (check_in, *_) = _check_ins(decline_request(relationship={"company_news": "your recent win"}))
     assert "recent" not in check_in["text"]
@@ -1498,14 +1595,14 @@ def test_a_title_listing_its_field_in_parts_keeps_the_list_whole() -> None:
     assert "Kevin has spent two summers as a field engineer." in text["email"]["text"]
 
 
-def test_a_chief_is_greeted_formally_and_chat_typing_in_a_reason_is_pointed_out() -> None:
+def test_a_chief_is_greeted_formally_and_a_reason_in_chat_typing_is_pointed_out() -> None:
     body = decline_request(recipient={"name": "Chief Folasade Adebayo-Williams"}, tone="warm")
     assert _compose(DeclineRequest.model_validate(body))[0]["email"]["text"].startswith(
         "Dear Chief Adebayo-Williams,"
     )
     for detail in ("so i had to decide", "it doesnt work for me", "im staying put"):
         body = decline_request(reason={"category": "other", "detail": detail})
-        assert "(the reason)" in _guidance(body)["check_typing"], detail
+        assert f"(“{detail}”) reads as a note" in _guidance(body)["review_detail"], detail
     body = decline_request(company="Park Slope Family Dentistry, P.C.")
     assert (
         "at Park Slope Family Dentistry, and"
