@@ -972,7 +972,8 @@ def test_a_reason_in_shorthand_or_without_words_is_left_out(detail: str) -> None
     body = decline_request(reason={"category": "timing", "detail": detail})
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     for text in [*_letters(messages), *messages["phone_script"]["talking_points"]]:
-        assert (detail not in text or detail == "—") and "—." not in text, text
+        assert detail not in text or detail == "—", text
+        assert "—." not in text, text
         assert "in your words" not in text
     assert "The timing isn't right for me" in messages["email"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
