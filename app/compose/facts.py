@@ -36,6 +36,7 @@ from app.compose.reading import (
     in_prose,
     is_a_clause,
     is_a_group,
+    is_any_team,
     is_formal_address,
     is_long_name,
     is_long_title,
@@ -469,7 +470,9 @@ def facts_from(
         today = written.startswith("today")
     team = None
     if recipient is not None and recipient.address_as is None and is_a_group(recipient.name):
-        team, recipient = recipient.name, None  # the team, as when no one is named
+        # The team, as when no one is named; and as no one at all when the name could be any
+        # employer's ("Hiring Team").
+        team, recipient = None if is_any_team(recipient.name) else recipient.name, None
     theirs = bool(
         preferred
         and recipient

@@ -173,6 +173,9 @@ _NUMBERS = _words(
 )
 
 
+_CLAUSE_OPENERS = _words("he's she's they're he she they is has holds speaks knows")
+
+
 def strengths_as(strengths: str) -> str:
     """How to join a referral's strengths to their name: "is" ("a brilliant designer", "great
     with clients"), "is_a"/"is_an" ("strong operator"), "experience" ("building fast React
@@ -213,7 +216,10 @@ def strengths_as(strengths: str) -> str:
         # "… as a coach and a strong record with new teachers", "… in family practice and
         # fluent Spanish": time spent and something else are brought together, not both spent.
         if spent and "and" in words[at + 2 :]:
-            return "brings"
+            # "… fit-outs and he's fully gas safe registered": a clause after "and" is said
+            # of them, which "brings" cannot carry.
+            after_and = words[words.index("and", at + 2) + 1 : words.index("and", at + 2) + 2]
+            return "has" if after_and and after_and[0] in _CLAUSE_OPENERS else "brings"
         return "has_spent" if spent else "has"
     head = _head(words)
     if _is_a_person(head):
@@ -476,7 +482,8 @@ def opens_with_after(text: str) -> bool:
 
 # Names that take "the" in a sentence: "at the University of Toronto", "the Department for
 # Education", "the Allen Institute"; but
-# "at Bank of America", "at Manchester City Council", "at Harvard University".
+# "at Bank of America", "at Manchester City Council", "at Harvard University"; and a clinic
+# goes either way ("the Mayo Clinic", "Ruby Hall Clinic"), so as typed.
 _THE_BEFORE_OF = _words(
     "university institute ministry department office museum college school council city state"
     " county province government library academy society commonwealth board royal court house"
@@ -485,7 +492,7 @@ _THE_BEFORE_OF = _words(
 )
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
-    " infirmary agency authority commission trust clinic organisation organization fund district"
+    " infirmary agency authority commission trust organisation organization fund district"
     " board hotel administration office"
 )
 # What joins the body to what it serves: "of", "for", and French or Spanish "de".
@@ -557,11 +564,24 @@ def is_one_of_a_kind(title: str) -> bool:
 
 
 # A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
-_GROUPS = _words("team recruiting recruitment hiring talent hr careers")
+_GROUPS = _words(
+    "team recruiting recruitment hiring talent hr careers department personnel acquisition"
+    " resources"
+)
 
 
 def is_a_group(name: str) -> bool:
     return any(word.lower().strip(".,") in _GROUPS for word in name.split(" "))
+
+
+# Words of a group's name that name no one in particular: "Hiring Team", "HR Department".
+_ANY_GROUP = _GROUPS | _words("the acquisition department dept people human resources & and")
+
+
+def is_any_team(name: str) -> bool:
+    """ "Hiring Team", "Talent Acquisition": greeted as the employer's team, as when no one
+    is named ("Hi Acme team,"), not by a name that reads as a blank left unfilled."""
+    return all(word.lower().strip(".,") in _ANY_GROUP for word in name.split(" "))
 
 
 # Courtesy titles in front of a name: "Dr Jordan Lee" is addressed as "Dr Lee", never as "Dr",

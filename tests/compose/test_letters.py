@@ -544,9 +544,9 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
 
 
 def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
-    body = decline_request(recipient={"name": "Recruitment Team"}, tone="formal")
+    body = decline_request(recipient={"name": "Acme Recruitment Team"}, tone="formal")
     messages, _ = _compose(DeclineRequest.model_validate(body))
-    assert messages["email"]["text"].startswith("Dear Recruitment Team,")
+    assert messages["email"]["text"].startswith("Dear Acme Recruitment Team,")
     # Whoever answered the call is greeted, not the team, and without a gap to fill in.
     assert messages["email"]["after_call"]["text"].startswith("Hello,\n\n")
     assert messages["phone_script"]["text"].startswith("Hello, my name is Ana Ruiz.")
@@ -896,6 +896,10 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
         ("ten years of Go", "Sam has ten years' experience in Go."),
         ("eight years as a coach and a strong record", "Sam brings eight years as a coach"),
         ("eight years in family practice and fluent Spanish", "Sam brings eight years in family"),
+        (
+            "fifteen years on commercial fit-outs and he's fully gas safe registered",
+            "Sam has fifteen years on commercial fit-outs and he's fully",
+        ),
         ("two published collections", "Sam brings two published collections."),
         ("deep experience in liquidity management", "Sam brings deep experience"),
     ):
@@ -1361,6 +1365,7 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Maison Lefèvre SAS", "at Maison Lefèvre, and"),
         ("Banco Meridional SA", "at Banco Meridional, and"),
         ("Eastern Regional Roads Office", "at the Eastern Regional Roads Office, and"),
+        ("Ruby Hall Clinic", "at Ruby Hall Clinic, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1530,6 +1535,16 @@ def test_a_call_with_no_one_named_asks_for_whoever_is_handling_it() -> None:
     body = decline_request(stage="interview", recipient=None, interview_at=soon)
     script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
     assert "I'm due to interview with you this afternoon. Could I speak to whoever is" in script
+
+
+def test_a_team_that_could_be_anyones_is_greeted_as_the_employers() -> None:
+    for name in ("Hiring Team", "HR", "Talent Acquisition", "Human Resources Department"):
+        body = decline_request(recipient={"name": name}, tone="brief")
+        email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+        assert email.startswith("Hi Acme Analytics team,"), (name, email)
+    body = decline_request(recipient={"name": "Acme Recruitment Team"}, tone="brief")
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.startswith("Hi Acme Recruitment Team,"), email
 
 
 def test_recent_news_is_not_recent_months_later() -> None:
