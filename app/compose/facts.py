@@ -62,6 +62,7 @@ from app.compose.reading import (
     surname_of,
     title_in_prose,
     topic_of,
+    unshouted,
     unspoken,
     without_legal_suffix,
     without_post_nominals,
@@ -324,7 +325,8 @@ def _typed_casually(
     typed = [
         ("the role", request.role),
         ("the company", request.company),
-        ("the better-fit role", preferred.title if preferred else ""),
+        # "a consultant post with …" is typed as a phrase, in lowercase as it should be.
+        ("the better-fit role", preferred.title if preferred and preferred.title[:2] != "a " else ""),
     ]
     labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
     # The common ground and the news go into check-ins only: without follow-ups, or typed as
@@ -552,7 +554,7 @@ def facts_from(
         "phone_script" in channels,
         "linkedin_note" in channels,
         "follow_ups" in channels,
-        request.role,
+        unshouted(request.role),
         role_head,
         role_tail,
         spoken_title(role_head),

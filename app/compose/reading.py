@@ -493,7 +493,7 @@ _THE_BEFORE_OF = _words(
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
     " infirmary agency authority commission trust organisation organization fund district"
-    " board hotel administration office"
+    " board hotel administration office club corporation"
 )
 # What joins the body to what it serves: "of", "for", and French or Spanish "de".
 _OF = _words("of for de du des für fur")
@@ -695,7 +695,7 @@ _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
-    r"|congrats|you guys|mgmt)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
+    r"|congrats|you guys|mgmt|uni)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
 )
 _IN_SHORTHAND = re.compile(_SHORTHAND, re.IGNORECASE)
 # And emoji, braces and angle brackets, which no one puts in a letter either.
@@ -812,6 +812,8 @@ _UNITS = _words(
     "unit team department directorate ward division group office clinic centre"
     " center lab laboratory programme program practice desk branch"
 )
+# Where one works on, not in: "the Senior Sub-Editor role on the Digital Desk".
+_UNITS_ON = _words("desk team ward")
 # A seniority typed after the comma goes before the job: "Software Engineer, Senior".
 _SENIORITIES = _words("senior junior lead principal staff chief")
 # The ranks a field goes after ("Senior Risk & Compliance Manager"); "Staff" is part of
@@ -840,6 +842,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     title whole."""
     # "Ops Manager!!": a job board's shout, not part of the title.
     unmarked = _SHOUT.sub("", _MARKS.sub("", title)) or title
+    # "Agronomist (Broadacre)" is a Broadacre Agronomist: one word in brackets says the kind.
+    kind = _KIND_ASIDE.match(unmarked)
+    if kind:
+        unmarked = f"{_with_kind(kind[1], kind[2])}{unmarked[kind.end() :]}"
     kept = _ASIDE.sub(
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
     )
@@ -853,7 +859,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     if any(word in _ROLE_BREAKS for word in job.split(" ")[1:]):
         return job, None
     fields = []
-    for part in rest or segments[1:2]:
+    # A title that says its kind has said enough: a job board's blurb after it goes.
+    for part in rest or ([] if kind else segments[1:2]):
         first = part.split(" ", 1)[0].lower()
         if " " not in part and (first in _SENIORITIES or _is_a_kind(part)):
             job = f"{part} {job}"  # "Software Engineer, Senior", "Engineer – Electrical"
@@ -865,13 +872,17 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
     listed = " & " in fields[-1] or " and " in fields[-1]
     field = ", ".join(fields) if listed else fields[0]
-    if field.split(" ")[-1].lower() in _UNITS:
-        return job, f"in {field}" if field.lower().startswith("the ") else f"in the {field}"
+    unit = field.split(" ")[-1].lower()
+    if unit in _UNITS:
+        on = "on" if unit in _UNITS_ON else "in"  # "on the Digital Desk", "in the Acute Unit"
+        return job, f"{on} {field}" if field.lower().startswith("the ") else f"{on} the {field}"
     field = _ASIDE.sub("", field).strip() or field
     if "/" in field:  # "Electrical / Team Lead": two things, neither said in a sentence
         return job, None
     ranked = any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
-    if ranked and field[0].isupper() and "," not in field:
+    # "Senior Planner, Community Planning": before the job, the field would say it twice.
+    echoed = job.split(" ")[-1][:5].lower() == field.split(" ")[-1][:5].lower()
+    if (ranked or echoed) and field[0].isupper() and "," not in field:
         return job, f"in {field}"
     if field[0].isupper() and "," not in field and len(field.split(" ")) <= _FIELD_BEFORE_WORDS:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
@@ -883,6 +894,23 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         return " ".join([*words[:at], field, *words[at:]]), None
     # A list or a description ("greenfield plant build-out") goes beside the role.
     return job, f"({field})"
+
+
+def unshouted(title: str) -> str:
+    """ "Community Sport Officer!!" as a subject line gives it: "Community Sport Officer"."""
+    return _SHOUT.sub("", title) or title
+
+
+_KIND_ASIDE = re.compile(r"^([^(),|–—]+?) \(([A-Z][a-z]+)\)")
+
+
+def _with_kind(job: str, kind: str) -> str:
+    """ "Senior Engineer" of kind "Platform": "Senior Platform Engineer"."""
+    words = job.split(" ")
+    at = 0
+    while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
+        at += 1
+    return " ".join([*words[:at], kind, *words[at:]])
 
 
 def _is_a_kind(word: str) -> bool:

@@ -960,7 +960,7 @@ def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_not
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert (detail not in "".join(_letters(messages))) is a_note
     if a_note:  # the table's words for pay stand in
-        assert "the compensation isn't quite what I need" in messages["email"]["text"]
+        assert "the salary isn't quite what I need" in messages["email"]["text"]
 
 
 @pytest.mark.parametrize(
@@ -1366,6 +1366,8 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Banco Meridional SA", "at Banco Meridional, and"),
         ("Eastern Regional Roads Office", "at the Eastern Regional Roads Office, and"),
         ("Ruby Hall Clinic", "at Ruby Hall Clinic, and"),
+        ("Winnipeg Jets Hockey Club", "at the Winnipeg Jets Hockey Club, and"),
+        ("Canadian Broadcasting Corporation", "at the Canadian Broadcasting Corporation, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1521,6 +1523,32 @@ def test_a_nickname_after_two_given_names_is_what_they_say() -> None:
 def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
     body = decline_request(preferred_role={"title": "rooms division director"})
     assert "(the better-fit role)" in _guidance(body)["check_typing"]
+    body = decline_request(preferred_role={"title": "a consultant post with teaching time"})
+    assert "check_typing" not in _guidance(body)
+
+
+@pytest.mark.parametrize(
+    ("role", "said", "subject"),
+    [
+        ("Senior Planner, Community Planning", "the Senior Planner role in Community", None),
+        ("Senior Sub-Editor, Digital Desk", "the Senior Sub-Editor role on the Digital Desk", None),
+        (
+            "Agronomist (Broadacre) | Precision Ag, Soil Health & Variable-Rate Programs",
+            "the Broadacre Agronomist role at",
+            None,
+        ),
+        ("Senior Engineer (Platform)", "the Senior Platform Engineer role at", None),
+        ("Community Sport Officer!!", "the Community Sport Officer role at", "Sport Officer"),
+    ],
+)
+def test_a_job_board_title_reads_as_a_person_writes_it(
+    role: str, said: str, subject: str | None
+) -> None:
+    body = decline_request(stage="candidacy", role=role)
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]
+    assert said in email["text"], email["text"]
+    if subject:
+        assert email["subject"].endswith(subject), email["subject"]
 
 
 def test_a_call_with_no_one_named_asks_for_whoever_is_handling_it() -> None:
