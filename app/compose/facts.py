@@ -10,6 +10,7 @@ Nothing here invents a fact: a derived text is only ever a part of what was type
 interview's own time put into words.
 """
 
+import re
 import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -65,6 +66,7 @@ from app.compose.reading import (
     unshouted,
     unspoken,
     without_legal_suffix,
+    without_nickname,
     without_post_nominals,
 )
 from app.schemas import DeclineRequest, ReferralTiming
@@ -326,7 +328,10 @@ def _typed_casually(
         ("the role", request.role),
         ("the company", request.company),
         # "a consultant post with …" is typed as a phrase, in lowercase as it should be.
-        ("the better-fit role", preferred.title if preferred and preferred.title[:2] != "a " else ""),
+        (
+            "the better-fit role",
+            preferred.title if preferred and preferred.title[:2] != "a " else "",
+        ),
     ]
     labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
     # The common ground and the news go into check-ins only: without follow-ups, or typed as
@@ -365,7 +370,19 @@ def spoken_name(name: str, *, signed: bool = False) -> str:
     while rest and first.lower() in COURTESY_TITLES:  # "Hon. Dr. Wanjiru Kamau-Otieno"
         untitled = rest
         first, _, rest = untitled.partition(" ")
-    return without_post_nominals(untitled, keep_generation=signed)
+    said = without_post_nominals(untitled, keep_generation=signed)
+    if signed:
+        return said
+    # "Rebecca L. Nguyen-Park" says no middle initial.
+    words = said.split(" ")
+    return (
+        " ".join([words[0], *[w for w in words[1:-1] if not _INITIAL.fullmatch(w)], words[-1]])
+        if len(words) > 2
+        else said
+    )
+
+
+_INITIAL = re.compile(r"[A-Z]\.")
 
 
 def addressed_as(name: str) -> str:
@@ -491,7 +508,9 @@ def facts_from(
         recipient_name = f"{recipient.name} [surname]" if titled else as_name(typed)
         address_as = as_name(recipient.address_as or addressed_as(recipient_name))
     referral_name = as_name(known_as(referral.name)) if referral and referral.name else None
-    candidate_name = as_name(known_as(request.candidate.name))
+    # The candidate is who the employer knows from the application: "Sipho (Sips) Mthembu"
+    # signs and says "Sipho Mthembu".
+    candidate_name = as_name(without_nickname(request.candidate.name))
     # Given by email alone, the referral is someone the candidate knows but did not name: the
     # messages hold a place for the name rather than recommend "someone" with an address.
     unnamed = referral is not None and referral.name is None and referral.email is not None

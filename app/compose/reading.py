@@ -219,7 +219,14 @@ def strengths_as(strengths: str) -> str:
             # "… fit-outs and he's fully gas safe registered": a clause after "and" is said
             # of them, which "brings" cannot carry.
             after_and = words[words.index("and", at + 2) + 1 : words.index("and", at + 2) + 2]
-            return "has" if after_and and after_and[0] in _CLAUSE_OPENERS else "brings"
+            if after_and and after_and[0] in _CLAUSE_OPENERS:
+                return "has"
+            # "… as a coach and a strong record": a second thing, brought with the years;
+            # "… leading motor and property claims teams": one thing, the years spent on it.
+            if after_and and (after_and[0] in _DETERMINERS or after_and[0] in _QUALITIES_IN):
+                return "brings"
+        if spent:
+            return "has_spent"
         return "has_spent" if spent else "has"
     head = _head(words)
     if _is_a_person(head):
@@ -316,7 +323,7 @@ def topic_of(common_ground: str) -> str:
 
 _CONGRATULATIONS = re.compile(r"^(?:congratulations|congrats)(?: on| for)?[ ,!:]+", re.IGNORECASE)
 _CONGRATULATIONS_AFTER = re.compile(
-    r"[\s,;.!—-]+(?:congratulations|congrats)[\s!.]*$", re.IGNORECASE
+    r"[\s,;.!—-]+\(?(?:congratulations|congrats)[\s!.]*\)?$", re.IGNORECASE
 )
 _SAW = re.compile(r"^(?:i )?(?:saw|heard|read)(?: that| about)? ", re.IGNORECASE)
 _NEWS_NOUN_STARTS = _words("the your a an their its this our")
@@ -653,6 +660,11 @@ def has_particle(name: str) -> bool:
 _NICKNAME = re.compile(r"^(\S+(?: \S+)*?) (?:\(([^()\s]+)\)|[\"“']([^\"“”'\s]+)[\"”'])(?= )")
 
 
+def without_nickname(name: str) -> str:
+    """ "Sipho (Sips) Mthembu" as on an application: "Sipho Mthembu"."""
+    return _NICKNAME.sub(lambda match: match[1], name, count=1)
+
+
 def known_as(name: str) -> str:
     """A name typed with what they go by: "Maeve (Mae) McAllister" and 'Brianna "Bri"
     McAllister' are Mae and Bri McAllister."""
@@ -729,9 +741,20 @@ _FINITE_VERBS = _words(
 )
 
 
+# A reason that opens with one of these has left its "I" out, however long: "Not sure the
+# team setup is right for me.", "Decided to stay where I am."
+_FRAGMENT_STARTS = _words(
+    "not want wanted need needed got decided found accepted prefer staying moving relocating"
+    " took taking going"
+)
+_FRAGMENT_WORDS = 15
+
+
 def is_a_note(detail: str) -> bool:
     words = [word.lower().strip(",.;:!?").replace("’", "'") for word in detail.split()]
     if len(words) <= _TERSE_WORDS:
+        return True
+    if words[0] in _FRAGMENT_STARTS and len(words) <= _FRAGMENT_WORDS:
         return True
     if len(words) > _NOTE_WORDS or words[0] in _SUBJECTS:
         return False
@@ -823,7 +846,9 @@ _RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
 # Assistant Vice President role in Credit Risk", never "the Credit Risk Assistant Vice …".
 _RANKED_BY_NAME = _words("president director vp avp svp evp head partner")
 # A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
-_FIELD_BEFORE_WORDS = 4
+_FIELD_BEFORE_WORDS = 2
+# Up to this long it is what the role is in ("in Risk Advisory Delivery"); longer, an aside.
+_FIELD_IN_WORDS = 4
 
 
 # Signs a brand's page carries and a letter does not: "VECTRA™", "Acme®".
@@ -884,7 +909,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     echoed = job.split(" ")[-1][:5].lower() == field.split(" ")[-1][:5].lower()
     if (ranked or echoed) and field[0].isupper() and "," not in field:
         return job, f"in {field}"
-    if field[0].isupper() and "," not in field and len(field.split(" ")) <= _FIELD_BEFORE_WORDS:
+    named = [word for word in field.split(" ") if word not in ("&", "and")]
+    if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
         # Risk & Compliance Manager" (after the seniority), "Dash 8-400 First Officer".
         words = job.split(" ")
@@ -892,6 +918,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
             at += 1
         return " ".join([*words[:at], field, *words[at:]]), None
+    if field[0].isupper() and "," not in field and len(named) <= _FIELD_IN_WORDS:
+        # Longer, a field is what the role is in: "the Policy Adviser role in Digital
+        # Government Services", never a stack of four nouns before "Adviser".
+        return job, f"in {field}"
     # A list or a description ("greenfield plant build-out") goes beside the role.
     return job, f"({field})"
 
