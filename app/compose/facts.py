@@ -65,6 +65,7 @@ from app.compose.reading import (
     topic_of,
     unshouted,
     unspoken,
+    with_capitals,
     without_legal_suffix,
     without_nickname,
     without_post_nominals,
@@ -149,6 +150,8 @@ class Facts:
     # Typed as one would in a chat (a lowercase title, "tbh", an emoji), and printed as typed:
     # the guidance says so.
     typed_casually: str | None  # which fields, in our words: "the role, the common ground"
+    # Typed all in lowercase, and given capitals (reading.with_capitals): "the company".
+    capitalised: str | None
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: the name is left to fill in
@@ -324,16 +327,18 @@ def _typed_casually(
     `common_is_a_note` when the common ground was typed as a note (reading.common_as), and
     `detail_used` unless the reason was left out of the messages (reading.reads_as_a_note)."""
     preferred = request.preferred_role
+    # The role and the company in lowercase are given capitals (see `capitalised`); the
+    # better-fit role is printed as typed.
     typed = [
-        ("the role", request.role),
-        ("the company", request.company),
+        ("the role", request.role if not in_lowercase(request.role) else ""),
+        ("the company", request.company if not in_lowercase(request.company) else ""),
         # "a consultant post with …" is typed as a phrase, in lowercase as it should be.
         (
             "the better-fit role",
             preferred.title if preferred and preferred.title[:2] != "a " else "",
         ),
     ]
-    labels = [label for label, text in typed if in_lowercase(text) or looks_casual(text)]
+    labels = [label for label, text in typed if text and (in_lowercase(text) or looks_casual(text))]
     # The common ground and the news go into check-ins only: without follow-ups, or typed as
     # a note (which no check-in quotes; the check-in advice says so), no message has them.
     check_ins = "follow_ups" in request.channels
@@ -520,12 +525,13 @@ def facts_from(
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
     news = relationship.company_news
-    company_name = without_legal_suffix(request.company)
+    role, company = with_capitals(request.role), with_capitals(request.company)
+    company_name = without_legal_suffix(company)
     detail = request.reason.detail
     withheld = None
     if detail is not None and reads_as_a_note(detail):
         detail, withheld = None, detail
-    role_head, role_tail = title_in_prose(request.role)
+    role_head, role_tail = title_in_prose(role)
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -552,6 +558,12 @@ def facts_from(
         titled,
         referral_name is not None and not unnamed and _uncertain(referral_name),
         _typed_casually(request, common_is_a_note=shared_as == "note", detail_used=not withheld),
+        " and ".join(
+            label
+            for label, text in (("the role", request.role), ("the company", request.company))
+            if in_lowercase(text)
+        )
+        or None,
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and says_when(detail),
         unnamed,
@@ -573,11 +585,11 @@ def facts_from(
         "phone_script" in channels,
         "linkedin_note" in channels,
         "follow_ups" in channels,
-        unshouted(request.role),
+        unshouted(role),
         role_head,
         role_tail,
         spoken_title(role_head),
-        in_prose(request.company),
+        in_prose(company),
         company_name,
         candidate_name,
         spoken_name(candidate_name),
@@ -610,6 +622,6 @@ def facts_from(
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
-        news_of(news, request.company) if news else None,
+        news_of(news, company) if news else None,
         in_prose(accepted_company) if accepted_company else None,
     )

@@ -776,6 +776,44 @@ def reads_as_a_note(detail: str) -> bool:
     )
 
 
+# Small words a title keeps in lowercase ("Head of Sales"), and shorthand said letter by
+# letter ("UX", "NZ"), when a title or a company typed in lowercase is given its capitals.
+_SMALL_WORDS = _words(
+    "a an and of in at on for to the with by from per via de la le du des van von der den da"
+    " di y & +"
+)
+_LETTER_BY_LETTER = _words(
+    "ux ui qa hr it nz uk us usa uae eu ai ml bi crm erp seo sre ict hse nhs gp icu cfo cto ceo"
+    " coo cmo cio vp avp svp evp rn hvac bim cad ngo nyc sf dc pr b2b saas"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+# Words and the punctuation of names only: anything else ("<b>", "{{ x }}") is printed as typed.
+_PLAIN_WORDS = re.compile(r"[\w .,&'’/()+-]+")
+
+
+def with_capitals(text: str) -> str:
+    """A title or company typed all in lowercase ("sr. ux designer", "zeebuzz media") with the
+    capitals a letter gives it ("Sr. UX Designer", "Zeebuzz Media"); any other text exactly as
+    typed, since capitals someone typed are theirs."""
+    if not in_lowercase(text) or not _PLAIN_WORDS.fullmatch(text):
+        return text
+    return " ".join(
+        _with_capital(word, first=index == 0) for index, word in enumerate(text.split(" "))
+    )
+
+
+def _with_capital(word: str, *, first: bool) -> str:
+    core = word.strip("().,;:!?\"'")
+    if core in _LETTER_BY_LETTER:
+        return word.replace(core, core.upper(), 1)
+    if core in _SMALL_WORDS and not first:
+        return word
+    return "-".join(
+        "/".join(_LETTER.sub(lambda letter: letter[0].upper(), part, count=1) for part in parts)
+        for parts in (piece.split("/") for piece in word.split("-"))
+    )
+
+
 def in_lowercase(text: str) -> bool:
     """A title or company typed without a single capital ("sr. ux designer", "bloom & co")."""
     return any(character.isalpha() for character in text) and text == text.lower()
@@ -828,7 +866,7 @@ def said_title(title: str) -> str:
 
 
 # Where a title's parts divide after its commas: "Analyst – Risk", "Nurse | ICU".
-_DASH_BREAK = re.compile(r" [-–—|] ")
+_DASH_BREAK = re.compile(r" (?:[-–—|]|--) ")
 # What a team is called when a title names it: "Staff Nurse, Acute Medical Unit" is a job "in
 # the Acute Medical Unit"; "Associate, Investment Banking" a job in a field, with no "the".
 _UNITS = _words(

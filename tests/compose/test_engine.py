@@ -17,6 +17,7 @@ from app.compose import wording
 from app.compose.decline import compose_fields
 from app.compose.environment import TextMisuse
 from app.compose.facts import TEXTS, Facts, facts_from, shape_table
+from app.compose.reading import with_capitals
 from app.schemas import DeclineRequest
 from tests.compose.strategies import NOW, requests
 from tests.conftest import decline_request, every_text
@@ -151,7 +152,8 @@ def test_what_people_type_comes_back_literally_whatever_it_is(request: DeclineRe
     texts = "\n".join(every_text([messages, guidance]))
     assert "\x00" not in texts
     assert "\x01" not in texts
-    assert request.company in messages["email"]["text"]  # type: ignore[index]
+    # As typed, or given capitals when typed in plain lowercase words (reading.with_capitals).
+    assert with_capitals(request.company) in messages["email"]["text"]  # type: ignore[index]
 
 
 def test_no_template_hides_a_fact_behind_a_name_of_its_own() -> None:

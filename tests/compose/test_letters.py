@@ -995,9 +995,32 @@ def test_the_typing_advice_names_what_reads_as_casual() -> None:
     referral = {"name": "Sam Patel", "strengths": "great w/ clients"}
     body = decline_request(company="studio kin", referral=referral)
     advice = _guidance(body)["check_typing"]
-    assert "(the company, the referral's strengths)" in advice
-    assert "writes its own name in lowercase can stay" in advice
-    assert "can stay" not in _guidance(decline_request(role="sr. ux designer"))["check_typing"]
+    assert "(the referral's strengths)" in advice
+    assert (
+        "You typed the company in lowercase, so the messages give it capitals (“Studio Kin”)"
+        in (advice)
+    )
+    assert "if the company writes its own name in lowercase, put it back" in advice
+    advice = _guidance(decline_request(role="sr. ux designer"))["check_typing"]
+    assert advice.startswith("You typed the role in lowercase"), advice
+    assert "put it back" not in advice
+
+
+@pytest.mark.parametrize(
+    ("role", "company", "said"),
+    [
+        ("sr. ux designer", "zeebuzz media", "the Senior UX Designer role at Zeebuzz Media"),
+        ("content writer", "kōwhai pharmaceuticals nz", "Content Writer role at Kōwhai Pharma"),
+        ("head of sales", "bloom & co", "the Head of Sales role at Bloom & Co"),
+    ],
+)
+def test_a_title_or_company_typed_in_lowercase_is_given_capitals(
+    role: str, company: str, said: str
+) -> None:
+    body = decline_request(role=role, company=company, stage="candidacy")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert said in messages["email"]["text"], messages["email"]["text"]
+    assert role not in messages["email"]["subject"]
 
 
 def test_candidates_sign_without_their_own_title() -> None:
@@ -1586,6 +1609,18 @@ def test_a_team_that_could_be_anyones_is_greeted_as_the_employers() -> None:
     body = decline_request(recipient={"name": "Acme Recruitment Team"}, tone="brief")
     email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
     assert email.startswith("Hi Acme Recruitment Team,"), email
+
+
+def test_a_missed_interview_apologised_for_in_their_words_is_not_apologised_for_thrice() -> None:
+    detail = "I'm so sorry, I had the time down wrong in my calendar and missed it."
+    body = decline_request(
+        stage="interview",
+        interview_at=(NOW - timedelta(days=1)).isoformat(),
+        reason={"category": "other", "detail": detail},
+    )
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.lower().count("sorry") == 2, email
+    assert "Thank you for understanding." in email
 
 
 def test_recent_news_is_not_recent_months_later() -> None:
