@@ -107,7 +107,10 @@ class Recipient(Strict):
 class Reason(Strict):
     category: ReasonCategory
     detail: Line500 | None = Field(
-        default=None, description="Used verbatim in the messages; never rewritten."
+        default=None,
+        description="Used verbatim in the messages; never rewritten. A note or shorthand no"
+        ' coach would send as typed ("Salary.", "tbh …") is left out of the messages, which'
+        " give the category's own words; the `review_detail` guidance quotes it.",
     )
 
 
