@@ -918,8 +918,9 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     job, *rest = [part.strip() for part in segments[0].split(",") if part.strip()] or [title]
     # Shorthand is for job boards: a letter says "Senior Manager", as a call does.
     job = " ".join(_said_in_full(word) for word in job.split(" "))
-    # A title that says its field itself ("Lecturer in Marketing") is said whole.
-    if any(word in _ROLE_BREAKS for word in job.split(" ")[1:]):
+    # A title that says its field itself ("Lecturer in Marketing") is said whole, and so is
+    # one of two jobs ("Junior Architect / BIM Modeller"), which no field goes inside.
+    if any(word in _ROLE_BREAKS for word in job.split(" ")[1:]) or "/" in job:
         return job, None
     fields = []
     # A title that says its kind has said enough: a job board's blurb after it goes.

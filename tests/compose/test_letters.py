@@ -1575,6 +1575,17 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
         ("Senior Engineer (Platform)", "the Senior Platform Engineer role at", None),
         ("Senior Manager, Risk Advisory Delivery", "Senior Manager role in Risk Advisory", None),
         ("Community Sport Officer!!", "the Community Sport Officer role at", "Sport Officer"),
+        (
+            "Junior Architect / BIM Modeller (Revit, 0-2 yrs) -- Rotterdam",
+            "the Junior Architect / BIM Modeller role at",
+            None,
+        ),
+        (
+            "Manager, Flight Operations Engineering (Performance, Weight & Balance) - Boeing"
+            " 737/787 Fleet | Relocation Assistance Available | Dallas/Fort Worth, TX (Onsite)",
+            "the Manager role in Flight Operations Engineering at",
+            "— Manager in Flight Operations Engineering",
+        ),
     ],
 )
 def test_a_title_with_an_echo_a_desk_or_a_kind_reads_as_a_person_writes_it(
@@ -1589,8 +1600,8 @@ def test_a_title_with_an_echo_a_desk_or_a_kind_reads_as_a_person_writes_it(
 
 def test_a_call_with_no_one_named_asks_for_whoever_is_handling_it() -> None:
     for stage, asked in (
-        ("offer", "I'm calling about the job offer you made me. Could I speak to whoever is"),
-        ("candidacy", "I'm calling about my application. Could I speak to whoever is handling"),
+        ("offer", "It's about the job offer you made me. Could I speak to whoever is"),
+        ("candidacy", "It's about my application. Could I speak to whoever is handling"),
     ):
         body = decline_request(stage=stage, recipient=None)
         script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
