@@ -65,6 +65,7 @@ from app.compose.reading import (
     topic_of,
     unshouted,
     unspoken,
+    with_capital_i,
     with_capitals,
     without_legal_suffix,
     without_nickname,
@@ -528,9 +529,10 @@ def facts_from(
     role, company = with_capitals(request.role), with_capitals(request.company)
     company_name = without_legal_suffix(company)
     detail = request.reason.detail
+    detail = with_capital_i(detail) if detail is not None else None
     withheld = None
     if detail is not None and reads_as_a_note(detail):
-        detail, withheld = None, detail
+        detail, withheld = None, request.reason.detail  # quoted as they typed it
     role_head, role_tail = title_in_prose(role)
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(

@@ -345,7 +345,9 @@ _AHEAD_VERB = (
 _AHEAD_IS_A_CLAUSE = re.compile(_AHEAD_VERB, re.IGNORECASE)
 _AHEAD = re.compile(
     _AHEAD_VERB + r"|\b(?:next (?:week|month|year|spring|summer|autumn|fall|winter|quarter"
-    r"|season)|later this (?:year|month)|coming soon|upcoming|forthcoming)\b",
+    r"|season)|later this (?:year|month)|coming soon|upcoming|forthcoming"
+    r"|(?:opening|launching|starting) (?:in|on|next|this|later|soon)"
+    r"|in (?:the )?(?:spring|summer|autumn|fall|winter|new year))\b",
     re.IGNORECASE,
 )
 
@@ -495,7 +497,7 @@ _THE_BEFORE_OF = _words(
     "university institute ministry department office museum college school council city state"
     " county province government library academy society commonwealth board royal court house"
     " bureau foundation agency commission authority trust association federation centre center"
-    " borough institut universidad université universite"
+    " borough institut universidad université universite dept dept."
 )
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
@@ -551,7 +553,10 @@ def in_prose(name: str) -> str:
     # The body may follow a country or a field: "the U.S. Department of Transportation", "the
     # Public Health Foundation of India".
     body = any(word in _THE_BEFORE_OF and following in _OF for word, following in pairwise(lower))
-    if body or words[-1].lower() in _THE_AT_END:
+    # "St Aldhelm's Hospital NHS Foundation Trust", "Guy's and St Thomas'": a name that is
+    # someone's takes no "the".
+    possessive = any(word.endswith(("'s", "’s", "s'", "s’")) for word in words)
+    if (body or words[-1].lower() in _THE_AT_END) and not possessive:
         return f"the {name}"
     return name
 
@@ -765,6 +770,15 @@ def looks_casual(text: str) -> bool:
     return _CASUAL.search(text) is not None
 
 
+_LOWERCASE_I = re.compile(r"(?<![\w.'’])i(?=(?:['’](?:m|ve|d|ll))?(?![\w.'’]))")
+
+
+def with_capital_i(text: str) -> str:
+    """ "i want to stay closer to bench research" with the capital a sentence gives "I", as its
+    first letter gets one: "I want to …"."""
+    return _LOWERCASE_I.sub("I", text)
+
+
 def reads_as_a_note(detail: str) -> bool:
     """A reason no coach would send as typed: a note ("Salary.", "Family emergency..."),
     shorthand ("tbh … im gonna stay put") or no words at all ("—"). The messages give the
@@ -907,6 +921,9 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     unmarked = _SHOUT.sub("", _MARKS.sub("", title)) or title
     # "Agronomist (Broadacre)" is a Broadacre Agronomist: one word in brackets says the kind.
     kind = _KIND_ASIDE.match(unmarked)
+    if kind and any(word.lower() in _RANKED_BY_NAME for word in kind[1].split(" ")):
+        # "Assistant Director (Statistics)" is the Assistant Director role in Statistics.
+        return kind[1], f"in {kind[2]}"
     if kind:
         unmarked = f"{_with_kind(kind[1], kind[2])}{unmarked[kind.end() :]}"
     kept = _ASIDE.sub(
@@ -937,6 +954,9 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     listed = " & " in fields[-1] or " and " in fields[-1]
     field = ", ".join(fields) if listed else fields[0]
     unit = field.split(" ")[-1].lower()
+    first_word = field.split(" ", 1)[0].lower()
+    if first_word in _UNITS and " of " in field:  # "X, Department of Microbiology"
+        return job, f"in the {field}"
     if unit in _UNITS:
         on = "on" if unit in _UNITS_ON else "in"  # "on the Digital Desk", "in the Acute Unit"
         return job, f"{on} {field}" if field.lower().startswith("the ") else f"{on} the {field}"

@@ -1118,7 +1118,13 @@ def test_a_formal_email_after_a_voicemail_does_not_write_twice_that_it_is_writin
     body = decline_request(stage="interview", interview_at=soon, tone="formal")
     text = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_voicemail"]["text"]
     assert "left a voicemail, so I am following up in writing." in text
-    assert text.count("I am writing") == 1
+    assert "I am writing" not in text
+    # The voicemail broke the news: the email confirms it, and does not break it again.
+    assert "As I mentioned in my message, I have decided to withdraw my application" in text
+    for tone, said in (("warm", "As I said in my message, I've decided to decline the offer."),):
+        body = decline_request(tone=tone)
+        after = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_voicemail"]
+        assert said in after["text"], after["text"]
 
 
 def test_a_later_referral_of_someone_unnamed_is_someone_once() -> None:
@@ -1396,6 +1402,8 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Ruby Hall Clinic", "at Ruby Hall Clinic, and"),
         ("Winnipeg Jets Hockey Club", "at the Winnipeg Jets Hockey Club, and"),
         ("Canadian Broadcasting Corporation", "at the Canadian Broadcasting Corporation, and"),
+        ("St Aldhelm's Hospital NHS Foundation Trust", "at St Aldhelm's Hospital NHS Foundation"),
+        ("Dept of Veterans Affairs", "at the Dept of Veterans Affairs, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1493,6 +1501,7 @@ def test_news_that_was_still_to_come_is_not_to_come_months_later() -> None:
         ("you'll open a Leeds office in spring", "I saw that you'll open a Leeds office"),
         ("Acme will launch in Kenya", "I saw that Acme will launch in Kenya"),
         ("the lab's new ERC Synergy grant starts next year", "I saw that the lab's new ERC"),
+        ("the new oncology day unit opening in spring", "I saw the news about the new onco"),
         ("your upcoming season opener", "I saw the news about your season opener, and"),
     ],
 )
@@ -1573,6 +1582,8 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
             None,
         ),
         ("Senior Engineer (Platform)", "the Senior Platform Engineer role at", None),
+        ("Assistant Director (Statistics)", "the Assistant Director role in Statistics at", None),
+        ("Research Fellow, Department of Microbiology", "role in the Department of Micro", None),
         ("Senior Manager, Risk Advisory Delivery", "Senior Manager role in Risk Advisory", None),
         ("Community Sport Officer!!", "the Community Sport Officer role at", "Sport Officer"),
         (
@@ -1632,6 +1643,13 @@ def test_a_missed_interview_apologised_for_in_their_words_is_not_apologised_for_
     email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
     assert email.lower().count("sorry") == 2, email
     assert "Thank you for understanding." in email
+
+
+def test_a_reason_typed_with_a_lowercase_i_is_said_with_its_capital() -> None:
+    detail = "i want to stay closer to bench research for a few more years, and i'm sure of it."
+    body = decline_request(reason={"category": "career_direction", "detail": detail})
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "I want to stay closer to bench research for a few more years, and I'm sure" in email
 
 
 def test_recent_news_is_not_recent_months_later() -> None:
@@ -1703,7 +1721,7 @@ def test_a_chief_is_greeted_formally_and_a_reason_in_chat_typing_is_pointed_out(
     assert _compose(DeclineRequest.model_validate(body))[0]["email"]["text"].startswith(
         "Dear Chief Adebayo-Williams,"
     )
-    for detail in ("so i had to decide", "it doesnt work for me", "im staying put"):
+    for detail in ("it doesnt work for me", "im staying put"):
         body = decline_request(reason={"category": "other", "detail": detail})
         assert f"(“{detail}”) reads as a note" in _guidance(body)["review_detail"], detail
     body = decline_request(company="Park Slope Family Dentistry, P.C.")
