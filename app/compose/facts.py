@@ -520,8 +520,8 @@ def facts_from(
     # Given by email alone, the referral is someone the candidate knows but did not name: the
     # messages hold a place for the name rather than recommend "someone" with an address.
     unnamed = referral is not None and referral.name is None and referral.email is not None
-    if unnamed:
-        referral_name = "[their name]"
+    # An address but no name: someone the candidate knows, recommended as "someone", with the
+    # address to reach them (the guidance asks whether they are happy to be put forward).
     related = referral.relationship if referral else None
     common = relationship.common_ground
     shared_as = common_as(common) if common else None

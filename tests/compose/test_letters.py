@@ -574,11 +574,15 @@ def test_no_linkedin_invite_is_promised_without_a_note_and_noon_is_said_as_noon(
     assert not [text for text in _letters(without) if "LinkedIn" in text]
 
 
-def test_a_referral_given_only_by_email_leaves_a_place_for_the_name() -> None:
-    referral = {"email": "j.fairley@example.com", "timing": "now"}
+def test_a_referral_given_only_by_email_is_someone_the_candidate_knows_and_no_blank() -> None:
+    referral = {"email": "j.fairley@example.com", "timing": "later"}
     messages, guidance = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
-    assert "recommend [their name] for the role" in messages["email"]["text"]
-    assert "“[their name]”" in " ".join(item["message"] for item in guidance)
+    assert "[" not in "".join(_letters(messages))
+    (follow_up, *_) = messages["follow_ups"]
+    assert "I'd like to recommend someone from my network" in follow_up["text"], follow_up["text"]
+    assert "You can reach them at j.fairley@example.com." in follow_up["text"]
+    advice = " ".join(item["message"] for item in guidance)
+    assert "You gave j.fairley@example.com but no name for the person you'd recommend" in advice
 
 
 @pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
