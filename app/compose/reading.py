@@ -513,8 +513,8 @@ _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
-    r"|n\.v\.|a/s|asa|oy|clg|dac|unlimited company|sas|sa|srl|spa|s\.p\.a\.|bv|nv|ab|aps|ltda"
-    r"|sp\. z o\.o\.)$",
+    r"|n\.v\.|a/s|asa|oy|oyj|clg|dac|unlimited company|sas|sa|srl|spa|s\.p\.a\.|bv|nv|ab|aps"
+    r"|ltda|sp\. z o\.o\.|soc|mbb|partg|partg mbb|e\.v\.|ggmbh|kgaa|se|s\.l\.)$",
     re.IGNORECASE,
 )
 # What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",
@@ -684,6 +684,12 @@ def is_only_a_title(name: str) -> bool:
 def as_name(name: str) -> str:
     """A name typed all in lowercase ("jess moreno") with the capitals a letter gives it;
     any other name exactly as typed."""
+    if (
+        name == name.upper()
+        and name != name.lower()
+        and all(len(word) > 2 for word in name.split(" "))
+    ):
+        name = name.lower()  # "JAMES O'NEILL-WANJIRU", as a form in capitals has it
     if name != name.lower() or name == name.upper():
         return name
     words = name.split(" ")
@@ -786,6 +792,7 @@ def reads_as_a_note(detail: str) -> bool:
     return (
         is_a_note(detail)
         or _IN_SHORTHAND.search(detail) is not None
+        or "!!" in detail
         or not any(character.isalnum() for character in detail)
     )
 
@@ -945,6 +952,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         first = part.split(" ", 1)[0].lower()
         if " " not in part and (first in _SENIORITIES or _is_a_kind(part)):
             job = f"{part} {job}"  # "Software Engineer, Senior", "Engineer – Electrical"
+        elif " " not in part and not rest:
+            continue  # "Coordinator – Wellington", "| Remote": where, or how, not what
         elif first not in _NOT_A_FIELD and part[0].isalpha():
             fields.append(part)
     if not fields:

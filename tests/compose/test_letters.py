@@ -1408,6 +1408,8 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Canadian Broadcasting Corporation", "at the Canadian Broadcasting Corporation, and"),
         ("St Aldhelm's Hospital NHS Foundation Trust", "at St Aldhelm's Hospital NHS Foundation"),
         ("Dept of Veterans Affairs", "at the Dept of Veterans Affairs, and"),
+        ("Eskom Holdings SOC Ltd", "at Eskom Holdings, and"),
+        ("Steuerberatung Albrecht & Partner mbB", "at Steuerberatung Albrecht & Partner, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1587,6 +1589,7 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
         ),
         ("Senior Engineer (Platform)", "the Senior Platform Engineer role at", None),
         ("Assistant Director (Statistics)", "the Assistant Director role in Statistics at", None),
+        ("Fundraising & Partnerships Coordinator – Wellington", "the Fundraising & Partner", None),
         ("Research Fellow, Department of Microbiology", "role in the Department of Micro", None),
         ("Senior Manager, Risk Advisory Delivery", "Senior Manager role in Risk Advisory", None),
         ("Community Sport Officer!!", "the Community Sport Officer role at", "Sport Officer"),
@@ -1654,6 +1657,19 @@ def test_a_reason_typed_with_a_lowercase_i_is_said_with_its_capital() -> None:
     body = decline_request(reason={"category": "career_direction", "detail": detail})
     email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
     assert "I want to stay closer to bench research for a few more years, and I'm sure" in email
+
+
+def test_a_name_typed_in_capitals_is_written_as_a_name() -> None:
+    body = decline_request(candidate={"name": "JAMES O'NEILL-WANJIRU"})
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.endswith("\nJames O'Neill-Wanjiru"), email
+
+
+def test_a_reason_that_shouts_is_left_out() -> None:
+    detail = "Sorry -- after a lot of thought... it's just not for me right now!!"
+    body = decline_request(reason={"category": "role_fit", "detail": detail})
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert "!!" not in "".join(_letters(messages))
 
 
 def test_recent_news_is_not_recent_months_later() -> None:
