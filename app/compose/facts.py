@@ -348,9 +348,11 @@ def _typed_casually(
         unused.add("the common ground")
     if not detail_used:
         unused.add("the reason")
-    labels += [
-        label for label, text in _free_texts(request) if label not in unused and looks_casual(text)
+    texts = [
+        (label, with_capital_i(text) if label == "the reason" else text)
+        for label, text in _free_texts(request)
     ]
+    labels += [label for label, text in texts if label not in unused and looks_casual(text)]
     return ", ".join(labels) or None
 
 
@@ -531,7 +533,9 @@ def facts_from(
     detail = request.reason.detail
     detail = with_capital_i(detail) if detail is not None else None
     withheld = None
-    if detail is not None and reads_as_a_note(detail):
+    # A long reason says too much to leave out for a "tbh" or a "!!" in it: it is printed,
+    # and the guidance points at both.
+    if detail is not None and len(detail) <= DETAIL_LONG and reads_as_a_note(detail):
         detail, withheld = None, request.reason.detail  # quoted as they typed it
     role_head, role_tail = title_in_prose(role)
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.

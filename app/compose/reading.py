@@ -173,6 +173,13 @@ _NUMBERS = _words(
 )
 
 
+_EXPERIENCE = _words("experience expertise skills knowledge")
+# Words that describe a person, typed first in a list of what they are: "fast, accurate, …".
+_DESCRIPTIONS = _words(
+    "fast accurate reliable organised organized calm patient friendly creative meticulous"
+    " thorough dependable hardworking hard-working diligent kind warm sharp funny smart bright"
+    " energetic passionate dedicated"
+)
 _CLAUSE_OPENERS = _words("he's she's they're he she they is has holds speaks knows")
 
 
@@ -233,7 +240,20 @@ def strengths_as(strengths: str) -> str:
         # "strong operator with board-level experience": a kind of person typed without "a".
         return "is_an" if vowel else "is_a"
     hyphenated = "-" in first or first.startswith("un")
-    if len(first) > 4 and first.endswith("ing") and first not in _ING_ADJECTIVES and not hyphenated:
+    # "Leaving Cert higher-level maths experience": experience typed as such is brought, and a
+    # capital says "Leaving" is a name, not something done.
+    if words[-1] in _EXPERIENCE and len(words) > 1:
+        return "brings"
+    if first in _DESCRIPTIONS:  # "fast, accurate, and great with CMS tools"
+        return "is"
+    named = strengths.lstrip()[:1].isupper()
+    if (
+        len(first) > 4
+        and first.endswith("ing")
+        and first not in _ING_ADJECTIVES
+        and not hyphenated
+        and not named
+    ):
         return "experience"
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
         # "strong teaching record" is something one has one of: "brings a strong …".
@@ -912,7 +932,7 @@ _FIELD_IN_WORDS = 4
 
 # Signs a brand's page carries and a letter does not: "VECTRA™", "Acme®".
 _MARKS = re.compile(r"\s*[™®©℠]")
-_SHOUT = re.compile(r"[!?]+(?=\s|$)")
+_SHOUT = re.compile(r"[!?]{2,}|[!?]+(?=\s|$)")
 
 
 def title_in_prose(title: str) -> tuple[str, str | None]:
@@ -928,7 +948,9 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     unmarked = _SHOUT.sub("", _MARKS.sub("", title)) or title
     # "Agronomist (Broadacre)" is a Broadacre Agronomist: one word in brackets says the kind.
     kind = _KIND_ASIDE.match(unmarked)
-    if kind and any(word.lower() in _RANKED_BY_NAME for word in kind[1].split(" ")):
+    ranked = kind and any(word.lower() in _RANKED_BY_NAME for word in kind[1].split(" "))
+    if kind and (ranked or _is_a_discipline(kind[2])):
+        # "Speech and Language Therapist (Paediatrics)": the role in Paediatrics.
         # "Assistant Director (Statistics)" is the Assistant Director role in Statistics.
         return kind[1], f"in {kind[2]}"
     if kind:
@@ -949,7 +971,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     fields = []
     # A title that says its kind has said enough: a job board's blurb after it goes.
     for part in rest or ([] if kind else segments[1:2]):
-        first = part.split(" ", 1)[0].lower()
+        first = part.split(" ", 1)[0].lower().strip(",;:")
         if " " not in part and (first in _SENIORITIES or _is_a_kind(part)):
             job = f"{part} {job}"  # "Software Engineer, Senior", "Engineer – Electrical"
         elif " " not in part and not rest:
@@ -973,18 +995,20 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     if "/" in field:  # "Electrical / Team Lead": two things, neither said in a sentence
         return job, None
     ranked = any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
-    # "Senior Planner, Community Planning": before the job, the field would say it twice.
-    echoed = job.split(" ")[-1][:5].lower() == field.split(" ")[-1][:5].lower()
+    # "Senior Planner, Community Planning", "Risk Modeller, Model Development": before the
+    # job, the field would say it twice.
+    stems = {word[:5].lower() for word in job.split(" ") if len(word) > 3}
+    echoed = any(word[:5].lower() in stems for word in field.split(" ") if len(word) > 3)
     if (ranked or echoed) and field[0].isupper() and "," not in field:
         return job, f"in {field}"
     named = [word for word in field.split(" ") if word not in ("&", "and")]
+    words = job.split(" ")
+    at = 0
+    while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
+        at += 1
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
-        # Risk & Compliance Manager" (after the seniority), "Dash 8-400 First Officer".
-        words = job.split(" ")
-        at = 0
-        while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
-            at += 1
+        # Risk & Compliance Manager" (after the seniority).
         return " ".join([*words[:at], field, *words[at:]]), None
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_IN_WORDS:
         # Longer, a field is what the role is in: "the Policy Adviser role in Digital
@@ -1009,6 +1033,16 @@ def _with_kind(job: str, kind: str) -> str:
     while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
         at += 1
     return " ".join([*words[:at], kind, *words[at:]])
+
+
+# Fields named as a discipline, which no job is named after as such: "Paediatrics", "Surgery".
+_DISCIPLINE_ENDINGS = ("ics", "ology")
+_ADJECTIVE_LIKE = _words("analytics logistics robotics graphics electronics mechatronics")
+
+
+def _is_a_discipline(word: str) -> bool:
+    lower = word.lower()
+    return lower.endswith(_DISCIPLINE_ENDINGS) and lower not in _ADJECTIVE_LIKE
 
 
 def _is_a_kind(word: str) -> bool:
@@ -1086,8 +1120,8 @@ def a_role(title: str) -> str:
     if aside and aside.start() > 0 and " " not in said and said.islower():
         # "Legal Counsel (in-house)" is "an in-house Legal Counsel role".
         return a_role(f"{said} {title[: aside.start()]}")
-    if aside and aside.start() > 0 and said.islower():
-        # "(people mgmt)", "(miami area)": a note to oneself, not part of a title.
+    if aside and aside.start() > 0 and said.islower() and looks_casual(said):
+        # "(people mgmt)": a note to oneself, not part of a title.
         return a_role(title[: aside.start()])
     if aside and aside.start() > 0 and _ACRONYM.fullmatch(aside[0].strip()) is None:
         # "Associate, Commercial Litigation (London office)": the role, then its aside; an

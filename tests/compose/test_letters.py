@@ -900,6 +900,8 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
         ("ten years of Go", "Sam has ten years' experience in Go."),
         ("eight years as a coach and a strong record", "Sam brings eight years as a coach"),
         ("eight years in family practice and fluent Spanish", "Sam brings eight years in family"),
+        ("Leaving Cert higher-level maths experience", "Sam brings Leaving Cert higher-level"),
+        ("fast, accurate, and great with CMS tools", "Sam is fast, accurate, and great with CMS"),
         (
             "eight years leading motor and property claims teams",
             "Sam has spent eight years leading motor and property claims teams.",
@@ -1428,7 +1430,7 @@ def test_someone_typed_with_what_they_go_by_is_called_that() -> None:
     assert text.startswith("Hi Bob,")
     assert "recommend Mae McAllister for the role. You can reach Mae at mae@example.com." in text
     assert "Maeve" not in "".join(_letters(messages))
-    assert "I'll put Mae's details in my email." in messages["phone_script"]["text"]
+    assert "email today to confirm, with Mae's details." in messages["phone_script"]["text"]
 
 
 def test_a_call_after_hours_says_when_the_interview_is_on_the_morning_it_is_made() -> None:
@@ -1548,6 +1550,7 @@ def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
     [
         ("Legal Counsel (in-house)", "an in-house Legal Counsel role"),
         ("Engineering Lead (people mgmt)", "an Engineering Lead role, so"),
+        ("assistant manager (gastro pub)", "an assistant manager role (gastro pub)"),
         ("Associate, Commercial Litigation (London office)", "role (London office)"),
     ],
 )
@@ -1589,6 +1592,10 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
         ),
         ("Senior Engineer (Platform)", "the Senior Platform Engineer role at", None),
         ("Assistant Director (Statistics)", "the Assistant Director role in Statistics at", None),
+        ("Speech and Language Therapist (Paediatrics)", "Therapist role in Paediatrics at", None),
+        ("Senior Risk Modeller (IRB / IFRS 9), Model Development", "Modeller role in Model", None),
+        ("Driver (Delivery)", "the Delivery Driver role at", None),
+        ("Sales Assistant | Part-Time (16hrs), Weekends Essential", "the Sales Assistant ro", None),
         ("Fundraising & Partnerships Coordinator – Wellington", "the Fundraising & Partner", None),
         ("Research Fellow, Department of Microbiology", "role in the Department of Micro", None),
         ("Senior Manager, Risk Advisory Delivery", "Senior Manager role in Risk Advisory", None),
