@@ -35,6 +35,7 @@ from app.compose.reading import (
     has_parts,
     in_lowercase,
     in_prose,
+    in_subject,
     is_a_clause,
     is_a_group,
     is_any_team,
@@ -538,6 +539,7 @@ def facts_from(
     if detail is not None and len(detail) <= DETAIL_LONG and reads_as_a_note(detail):
         detail, withheld = None, request.reason.detail  # quoted as they typed it
     role_head, role_tail = title_in_prose(role)
+    subject_role = in_subject(role, role_head, role_tail)
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -551,7 +553,7 @@ def facts_from(
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         role_head.lower().endswith(_ROLE_ENDINGS),
-        has_parts(request.role),
+        has_parts(subject_role) or (role_tail is not None and subject_role != unshouted(role)),
         is_long_title(role_head),
         is_long_name(company_name),
         theirs,
@@ -591,7 +593,7 @@ def facts_from(
         "phone_script" in channels,
         "linkedin_note" in channels,
         "follow_ups" in channels,
-        unshouted(role),
+        subject_role,
         role_head,
         role_tail,
         spoken_title(role_head),

@@ -1099,6 +1099,19 @@ def _said_in_full(word: str) -> str:
 _PARTS = re.compile(r",|\(| [-–—|] ")
 
 
+def in_subject(title: str, head: str, tail: str | None) -> str:
+    """The title a subject line gives: as typed, unless a job board strung it together
+    ("Cloud Solutions Architect -- AWS/Azure!!", "… | Relocation Assistance Available"), when
+    it is the title a sentence gives ("Cloud Solutions Architect")."""
+    if not _BOARD_BREAK.search(title) and not _SHOUT.search(title):
+        return title
+    return f"{head} {tail}" if tail else head
+
+
+# What a job board strings a title together with, and a person writing does not: "|", "--".
+_BOARD_BREAK = re.compile(r" (?:\||--) ")
+
+
 def has_parts(title: str) -> bool:
     """ "Associate, Investment Banking", "Engineer (Platform)", "Analyst – Risk"."""
     return _PARTS.search(title) is not None

@@ -1606,6 +1606,16 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
             None,
         ),
         (
+            "Cloud Solutions Architect -- AWS/Azure!!",
+            "the Cloud Solutions Architect role at",
+            "my application — Cloud Solutions Architect",
+        ),
+        (
+            "Digital Producer -- Newsroom (fixed term, 12 mths!!)",
+            "the Digital Producer role at",
+            "my application — Digital Producer",
+        ),
+        (
             "Manager, Flight Operations Engineering (Performance, Weight & Balance) - Boeing"
             " 737/787 Fleet | Relocation Assistance Available | Dallas/Fort Worth, TX (Onsite)",
             "the Manager role in Flight Operations Engineering at",
