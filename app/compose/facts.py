@@ -72,7 +72,7 @@ from app.compose.reading import (
     without_nickname,
     without_post_nominals,
 )
-from app.schemas import DeclineRequest, ReferralTiming
+from app.schemas import DeclineRequest, ReferralTiming, Tone
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -357,11 +357,13 @@ def _typed_casually(
     return ", ".join(labels) or None
 
 
-def first_name(name: str) -> str:
+def first_name(name: str, *, formal: bool = True) -> str:
     """How a referral is named after the first time: the first word of the name (the guidance
-    asks to check it when the name has three words or more), or with the courtesy title it
-    was typed with, as "Dr. Mehta": whoever wrote "Dr. Anil Mehta" would not go on to "Anil"."""
-    if name.split(" ", 1)[0].lower() in COURTESY_TITLES and " " in name:
+    asks to check it when the name has three words or more), or in a formal letter with the
+    courtesy title it was typed with, as "Dr. Mehta": whoever formally wrote "Dr. Anil Mehta"
+    would not go on to "Anil"."""
+    # In a warm or brief letter, a peer is Samira, whatever title she was typed with.
+    if formal and name.split(" ", 1)[0].lower() in COURTESY_TITLES and " " in name:
         return addressed_as(name)
     return given_name(spoken_name(name).split(" "))
 
@@ -624,7 +626,11 @@ def facts_from(
         heard,
         weekday,
         referral_name,
-        referral_name if unnamed else first_name(referral_name) if referral_name else None,
+        referral_name
+        if unnamed
+        else first_name(referral_name, formal=request.tone is Tone.formal)
+        if referral_name
+        else None,
         referral.email if referral else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,

@@ -98,7 +98,10 @@ def _head(words: list[str]) -> str:
 
 
 def _is_a_person(noun: str) -> bool:
-    return noun in _PERSON_WORDS or (noun.endswith(_PERSON_ENDINGS) and noun not in _NOT_PEOPLE)
+    # "-ment" is a thing done ("contract management"), never a kind of person.
+    return noun in _PERSON_WORDS or (
+        noun.endswith(_PERSON_ENDINGS) and noun not in _NOT_PEOPLE and not noun.endswith("ment")
+    )
 
 
 _YEARS_OF = re.compile(
@@ -326,6 +329,9 @@ def common_as(common_ground: str) -> str:
     return "topic"
 
 
+_TOPIC_DETERMINERS = _words("the a an our my your their his her its this that these those")
+
+
 def topic_of(common_ground: str) -> str:
     """'open-source data tooling' from 'our shared interest in open-source data tooling', and
     'we both rowed at university' from 'We both rowed at university.'"""
@@ -336,6 +342,10 @@ def topic_of(common_ground: str) -> str:
     topic = _SHARED.sub("", common_ground, count=1)
     # "our shared time at Trinity" is had "in common" already: "our time at Trinity".
     topic = re.sub(r"^our shared (?=\w)", "our ", topic, count=1, flags=re.IGNORECASE)
+    words = topic.split(" ")
+    # "health economics of social care" is one thing: "the health economics of social care".
+    if " of " in topic and words[0].islower() and words[0] not in _TOPIC_DETERMINERS:
+        topic = f"the {topic}"
     return topic or common_ground
 
 
@@ -642,7 +652,9 @@ _LETTERS = _words(
 _GENERATIONS = _words("jr jr. sr sr. ii iii iv")
 _POST_NOMINALS = _LETTERS | _GENERATIONS
 # Words of a name that stay lowercase when the rest is given capitals: "Maria de la Cruz".
-_PARTICLES = _words("de la del der den van von da di du le bin binti al el y e")
+_PARTICLES = _words(
+    "de la del der den van von da di du le bin binti al el y e ter ten op het zu dos das do"
+)
 
 
 def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
@@ -739,6 +751,7 @@ _SHORTHAND = (
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
     r"|congrats|you guys|mgmt|uni)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
+    r"|(?<!\w)[:;]-?[()PpDd](?!\w)"
 )
 _IN_SHORTHAND = re.compile(_SHORTHAND, re.IGNORECASE)
 # And emoji, braces and angle brackets, which no one puts in a letter either.
@@ -785,7 +798,12 @@ def is_a_note(detail: str) -> bool:
     words = [word.lower().strip(",.;:!?").replace("’", "'") for word in detail.split()]
     if len(words) <= _TERSE_WORDS:
         return True
-    if words[0] in _FRAGMENT_STARTS and len(words) <= _FRAGMENT_WORDS:
+    # "Relocating to Port Harcourt is not possible for my family": a gerund with its own verb
+    # is the subject of a sentence.
+    gerund_subject = words[0].endswith("ing") and any(
+        word in _FINITE_VERBS or word in ("would", "will") for word in words[1:]
+    )
+    if words[0] in _FRAGMENT_STARTS and len(words) <= _FRAGMENT_WORDS and not gerund_subject:
         return True
     if len(words) > _NOTE_WORDS or words[0] in _SUBJECTS:
         return False
@@ -926,6 +944,9 @@ _RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
 _RANKED_BY_NAME = _words("president director vp avp svp evp head partner")
 # A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
 _FIELD_BEFORE_WORDS = 2
+# Fields that are never said before a job ("Senior Healthcare Projects Architect"): the job
+# is in them ("the Senior Architect role in Healthcare Projects"). As stems (see `echoed`).
+_IN_FIELDS = frozenset({"proje", "progr", "portf", "initi"})
 # Up to this long it is what the role is in ("in Risk Advisory Delivery"); longer, an aside.
 _FIELD_IN_WORDS = 4
 
@@ -997,7 +1018,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     ranked = any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
     # "Senior Planner, Community Planning", "Risk Modeller, Model Development": before the
     # job, the field would say it twice.
-    stems = {word[:5].lower() for word in job.split(" ") if len(word) > 3}
+    stems = {word[:5].lower() for word in job.split(" ") if len(word) > 3} | _IN_FIELDS
     echoed = any(word[:5].lower() in stems for word in field.split(" ") if len(word) > 3)
     if (ranked or echoed) and field[0].isupper() and "," not in field:
         return job, f"in {field}"
@@ -1103,13 +1124,16 @@ def in_subject(title: str, head: str, tail: str | None) -> str:
     """The title a subject line gives: as typed, unless a job board strung it together
     ("Cloud Solutions Architect -- AWS/Azure!!", "… | Relocation Assistance Available"), when
     it is the title a sentence gives ("Cloud Solutions Architect")."""
-    if not _BOARD_BREAK.search(title) and not _SHOUT.search(title):
+    strung = _BOARD_BREAK.search(title) or _SHOUT.search(title) or _TERMS_ASIDE.search(title)
+    if not strung:
         return title
     return f"{head} {tail}" if tail else head
 
 
 # What a job board strings a title together with, and a person writing does not: "|", "--".
 _BOARD_BREAK = re.compile(r" (?:\||--) ")
+# An aside in lowercase is the job board's note on terms: "(fixed term, 0.8 FTE)".
+_TERMS_ASIDE = re.compile(r"\((?=[a-z])[^()]*\)")
 
 
 def has_parts(title: str) -> bool:

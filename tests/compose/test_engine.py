@@ -179,3 +179,22 @@ def test_no_template_hides_a_fact_behind_a_name_of_its_own() -> None:
         }
         clashes += [f"{name}: {defined_name}" for defined_name in sorted(defined & facts)]
     assert not clashes
+
+
+def test_no_module_of_composition_names_a_constant_twice() -> None:
+    # A second `_NOTE = …` further down a reader module silently replaces the first for every
+    # function above it; ruff catches a redefined function, not a reassigned constant.
+    import ast
+    from pathlib import Path
+
+    twice = []
+    for path in sorted(Path("app/compose").glob("*.py")):
+        seen: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    if target.id in seen:
+                        twice.append(f"{path}: {target.id}")
+                    seen.add(target.id)
+    assert not twice

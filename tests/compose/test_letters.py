@@ -529,8 +529,9 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
     messages, guidance = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
     email = messages["email"]["text"]
     assert "Dr. Tomasz Wolski, my former colleague at Unilever," in email
-    assert "Dr. Wolski has experience in brand strategy, campaign planning and pricing." in email
-    assert "Check with Dr. Wolski" in " ".join(item["message"] for item in guidance)
+    # A warm letter calls a peer by first name after naming them in full.
+    assert "Tomasz has experience in brand strategy, campaign planning and pricing." in email
+    assert "Check with Tomasz" in " ".join(item["message"] for item in guidance)
     typed_as_a_sentence = dict(referral, relationship="She reported to me at Sophos.")
     messages, _ = _compose(
         DeclineRequest.model_validate(decline_request(referral=typed_as_a_sentence))
@@ -902,6 +903,7 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
         ("eight years in family practice and fluent Spanish", "Sam brings eight years in family"),
         ("Leaving Cert higher-level maths experience", "Sam brings Leaving Cert higher-level"),
         ("fast, accurate, and great with CMS tools", "Sam is fast, accurate, and great with CMS"),
+        ("commercial contract management in offshore wind", "Sam has experience in commercial"),
         (
             "eight years leading motor and property claims teams",
             "Sam has spent eight years leading motor and property claims teams.",
@@ -957,6 +959,8 @@ def test_follow_ups_asked_for_without_keeping_in_touch_say_why_none_is_drafted()
         ("Accepted another offer yesterday.", True),
         ("Not for me.", True),
         ("Not sure the team setup is right for me.", True),
+        ("Relocating to Port Harcourt is not possible for my family at the moment.", False),
+        ("Family stuff... need to be closer to home for a while :(", True),
         ("Decided to stay with my current employer after a counter-offer.", True),
         ("I've accepted another offer.", False),
         ("The commute would be too long for me.", False),
@@ -1598,6 +1602,12 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
         ("Sales Assistant | Part-Time (16hrs), Weekends Essential", "the Sales Assistant ro", None),
         ("Fundraising & Partnerships Coordinator – Wellington", "the Fundraising & Partner", None),
         ("Research Fellow, Department of Microbiology", "role in the Department of Micro", None),
+        ("Senior Architect, Healthcare Projects", "Architect role in Healthcare Projects", None),
+        (
+            "Lecturer in Nursing (fixed term, 0.8 FTE)",
+            "the Lecturer in Nursing role at",
+            "my application — Lecturer in Nursing",
+        ),
         ("Senior Manager, Risk Advisory Delivery", "Senior Manager role in Risk Advisory", None),
         ("Community Sport Officer!!", "the Community Sport Officer role at", "Sport Officer"),
         (
@@ -1687,6 +1697,26 @@ def test_a_reason_that_shouts_is_left_out() -> None:
     body = decline_request(reason={"category": "role_fit", "detail": detail})
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert "!!" not in "".join(_letters(messages))
+
+
+def test_a_dutch_particle_typed_in_lowercase_stays_lowercase() -> None:
+    body = decline_request(candidate={"name": "joost ter horst"})
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.endswith("\nJoost ter Horst"), email
+
+
+def test_a_topic_of_something_is_the_topic() -> None:
+    body = decline_request(relationship={"common_ground": "health economics of social care"})
+    (check_in, *_) = _check_ins(body)
+    assert "the health economics of social care" in check_in["text"], check_in["text"]
+
+
+def test_a_referral_typed_with_a_title_is_a_first_name_in_a_warm_letter() -> None:
+    referral = {"name": "Dr Samira Haddad", "strengths": "ten years of health economics"}
+    for tone, said in (("warm", "Samira has ten years'"), ("formal", "Dr Haddad has ten years'")):
+        body = decline_request(referral=referral, tone=tone)
+        email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+        assert said in email, email
 
 
 def test_recent_news_is_not_recent_months_later() -> None:
