@@ -420,6 +420,8 @@ def _day(moment: datetime, *, british: bool) -> str:
 
 
 def _time(moment: datetime, *, british: bool) -> str:
+    if moment.hour == 12 and moment.minute == 0:
+        return "noon"  # "today at noon", never "12:00 pm"
     hour = moment.hour % 12 or 12
     meridiem = ("am" if british else "AM") if moment.hour < 12 else ("pm" if british else "PM")
     return f"{hour}:{moment.minute:02d} {meridiem}"

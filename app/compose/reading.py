@@ -534,6 +534,9 @@ _THE_AT_END = _words(
     " infirmary agency authority commission trust organisation organization fund district"
     " board hotel administration office club corporation"
 )
+# A university named after its place first is said without "the": "at Delft University of
+# Technology", but "at the University of Toronto".
+_NAMED_FIRST = _words("university universidad université universite college")
 # What joins the body to what it serves: "of", "for", and French or Spanish "de".
 _OF = _words("of for de du des für fur")
 
@@ -582,7 +585,10 @@ def in_prose(name: str) -> str:
     lower = [word.lower().rsplit("-", 1)[-1] for word in words[:4]]
     # The body may follow a country or a field: "the U.S. Department of Transportation", "the
     # Public Health Foundation of India".
-    body = any(word in _THE_BEFORE_OF and following in _OF for word, following in pairwise(lower))
+    body = any(
+        word in _THE_BEFORE_OF and following in _OF and (at == 0 or word not in _NAMED_FIRST)
+        for at, (word, following) in enumerate(pairwise(lower))
+    )
     # "St Aldhelm's Hospital NHS Foundation Trust", "Guy's and St Thomas'": a name that is
     # someone's takes no "the".
     possessive = any(word.endswith(("'s", "’s", "s'", "s’")) for word in words)
@@ -1160,6 +1166,14 @@ def a_role(title: str) -> str:
     if aside and aside.start() > 0 and said.islower() and looks_casual(said):
         # "(people mgmt)": a note to oneself, not part of a title.
         return a_role(title[: aside.start()])
+    if (
+        aside
+        and aside.start() > 0
+        and len(said.split()) > 1
+        and all(word[:1].isupper() or word in ("&", "and", "of") for word in said.split())
+    ):
+        # "Senior Planning Officer (Development Management)": the role in what it names.
+        return f"{a_role(title[: aside.start()])} in {said}"
     if aside and aside.start() > 0 and _ACRONYM.fullmatch(aside[0].strip()) is None:
         # "Associate, Commercial Litigation (London office)": the role, then its aside; an
         # acronym stays with the name it shortens ("a Qualified Person (QP) role").

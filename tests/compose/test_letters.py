@@ -348,7 +348,8 @@ STRENGTHS_AS_TYPED = [
     ("five years building streaming pipelines", "Sam has spent five years building streaming"),
     ("Six Sigma Green Belt and PPAP experience", "Sam brings Six Sigma Green Belt and PPAP"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
-    ("strong teaching record", "Sam brings a strong teaching record."),
+    ("strong teaching record", "Sam has a strong teaching record."),
+    ("strong record on CQC compliance", "Sam has a strong record on CQC compliance."),
     ("very experienced engineer", "Sam is a very experienced engineer."),
     ("really good with stakeholders", "Sam is really good with stakeholders."),
 ]
@@ -1416,6 +1417,8 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Dept of Veterans Affairs", "at the Dept of Veterans Affairs, and"),
         ("Eskom Holdings SOC Ltd", "at Eskom Holdings, and"),
         ("Steuerberatung Albrecht & Partner mbB", "at Steuerberatung Albrecht & Partner, and"),
+        ("Delft University of Technology", "at Delft University of Technology, and"),
+        ("University of Toronto", "at the University of Toronto, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
 )
@@ -1555,6 +1558,10 @@ def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
         ("Legal Counsel (in-house)", "an in-house Legal Counsel role"),
         ("Engineering Lead (people mgmt)", "an Engineering Lead role, so"),
         ("assistant manager (gastro pub)", "an assistant manager role (gastro pub)"),
+        (
+            "Senior Planning Officer (Development Management)",
+            "a Senior Planning Officer role in Development Management",
+        ),
         ("Associate, Commercial Litigation (London office)", "role (London office)"),
     ],
 )
@@ -1717,6 +1724,17 @@ def test_a_referral_typed_with_a_title_is_a_first_name_in_a_warm_letter() -> Non
         body = decline_request(referral=referral, tone=tone)
         email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
         assert said in email, email
+
+
+def test_a_missed_interview_and_one_at_noon_are_said_as_a_person_would() -> None:
+    missed = (NOW - timedelta(days=1)).replace(hour=10)
+    body = decline_request(stage="interview", interview_at=missed.isoformat())
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "I'm very sorry that I missed our interview yesterday morning." in email, email
+    noon = (NOW + timedelta(days=1)).replace(hour=12)
+    body = decline_request(stage="interview", interview_at=noon.isoformat())
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "the interview on Thursday, November 26 at noon." in email, email
 
 
 def test_recent_news_is_not_recent_months_later() -> None:
