@@ -1,7 +1,7 @@
 """How people type free text, read from its first words, so the wording around it fits.
 
 Nothing here changes what someone meant. It decides which of our sentences carries their words
-("Sam is a …" or "Sam brings …"), drops a prefix our sentence already says ("Congratulations on
+("Sam is a …" or "Sam has …"), drops a prefix our sentence already says ("Congratulations on
 …" before "Congratulations on"), and gives a sentence its capital. Free text has no grammar we
 can rely on, so each reader falls back to the form that suits the most inputs.
 """
@@ -24,7 +24,7 @@ def _without_end(text: str, marks: str) -> str:
 # --- A referral's strengths -------------------------------------------------------------------
 
 # The head noun of "a brilliant designer" is a kind of person: said with "is". Anything else a
-# person has ("a great eye for type") is said with "brings".
+# person has ("a great eye for type") is said with "has".
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent")
 _PERSON_WORDS = _words(
     "lead coach expert professional hire person natural pro talent architect analyst generalist"
@@ -192,7 +192,7 @@ def strengths_as(strengths: str) -> str:
     apps", "covering medtech for eight years": "has experience covering …", which claims no
     more than was typed), "verb" ("led our move to Kubernetes"), "experience_in"
     ("distributed systems"), else
-    "has"/"has_spent" ("ten years of Go", "five years building pipelines"), else "brings"
+    "has"/"has_spent" ("ten years of Go", "five years building pipelines"), else "has"
     ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
     # A word of punctuation alone ("… five years") is no word: nothing to read it by.
@@ -203,13 +203,13 @@ def strengths_as(strengths: str) -> str:
     while len(words) > 1 and words[0] in _ADVERBS:  # "really good with …" reads as "good with"
         words = words[1:]
     if not words:
-        return "brings"
+        return "has"
     first = words[0]
     if first in _SENTENCE_STARTS:
         return "sentence"  # "Her design work is excellent": said after the name, on its own
     second = words[1] if len(words) > 1 else ""
     if first in ("a", "an"):
-        return "is" if _is_a_person(_head(words[1:])) else "brings"
+        return "is" if _is_a_person(_head(words[1:])) else "has"
     if first in _VERBS or (first.endswith("ed") and (second in _DETERMINERS or second.isdigit())):
         return "verb"
     if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
@@ -227,14 +227,14 @@ def strengths_as(strengths: str) -> str:
         # fluent Spanish": time spent and something else are brought together, not both spent.
         if spent and "and" in words[at + 2 :]:
             # "… fit-outs and he's fully gas safe registered": a clause after "and" is said
-            # of them, which "brings" cannot carry.
+            # of them.
             after_and = words[words.index("and", at + 2) + 1 : words.index("and", at + 2) + 2]
             if after_and and after_and[0] in _CLAUSE_OPENERS:
                 return "has"
             # "… as a coach and a strong record": a second thing, brought with the years;
             # "… leading motor and property claims teams": one thing, the years spent on it.
             if after_and and (after_and[0] in _DETERMINERS or after_and[0] in _QUALITIES_IN):
-                return "brings"
+                return "has"
         if spent:
             return "has_spent"
         return "has_spent" if spent else "has"
@@ -246,7 +246,7 @@ def strengths_as(strengths: str) -> str:
     # "Leaving Cert higher-level maths experience": experience typed as such is brought, and a
     # capital says "Leaving" is a name, not something done.
     if words[-1] in _EXPERIENCE and len(words) > 1:
-        return "brings"
+        return "has"
     if first in _DESCRIPTIONS:  # "fast, accurate, and great with CMS tools"
         return "is"
     named = strengths.lstrip()[:1].isupper()
@@ -259,15 +259,15 @@ def strengths_as(strengths: str) -> str:
     ):
         return "experience"
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
-        # "strong teaching record" is something one has one of: "brings a strong …".
-        return "brings_an" if vowel else "brings_a"
+        # "strong teaching record" is something one has one of: "has a strong …".
+        return "has_an" if vowel else "has_a"
     # Time is had ("ten years of Go", "10 yrs on commercial sites"), or spent doing something
-    # ("five years building pipelines"): "brings" reads as a mail merge with a number.
+    # ("five years building pipelines").
     last = words[-1]
     if first in _BROUGHT or first[0].isdigit() or first in _NUMBERS or head in _BROUGHT_HEADS:
-        return "brings"
+        return "has"
     if last in _BROUGHT_HEADS and len(words) > 1:  # "Six Sigma and PPAP experience"
-        return "brings"
+        return "has"
     # A field of work, typed bare: "distributed systems and on-call leadership".
     return "experience_in"
 

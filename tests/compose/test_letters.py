@@ -334,8 +334,8 @@ def test_advice_is_true_about_where_the_detail_appears() -> None:
 # How a referral's strengths were typed, and how every message must then join them to a name.
 STRENGTHS_AS_TYPED = [
     ("a brilliant product designer", "Sam is a brilliant product designer."),
-    ("a sharp, funny voice", "Sam brings a sharp, funny voice."),
-    ("a great eye for typography", "Sam brings a great eye for typography."),
+    ("a sharp, funny voice", "Sam has a sharp, funny voice."),
+    ("a great eye for typography", "Sam has a great eye for typography."),
     ("building fast React interfaces", "Sam has experience building fast React interfaces."),
     ("covering medtech for eight years", "Sam has experience covering medtech for eight years."),
     ("leading incident response", "Sam has experience in leading incident response."),
@@ -346,7 +346,7 @@ STRENGTHS_AS_TYPED = [
     ("8 years of experience in CMC submissions", "Sam has 8 years' experience in CMC submissions."),
     ("12 years of B2B sales experience", "Sam has 12 years' B2B sales experience."),
     ("five years building streaming pipelines", "Sam has spent five years building streaming"),
-    ("Six Sigma Green Belt and PPAP experience", "Sam brings Six Sigma Green Belt and PPAP"),
+    ("Six Sigma Green Belt and PPAP experience", "Sam has Six Sigma Green Belt and PPAP"),
     ("brilliant at visual design", "Sam is brilliant at visual design."),
     ("strong teaching record", "Sam has a strong teaching record."),
     ("strong record on CQC compliance", "Sam has a strong record on CQC compliance."),
@@ -900,9 +900,9 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
         ("three years on a busy respiratory ward", "Sam has spent three years on a busy"),
         ("over a decade running kitchens", "Sam has spent over a decade running kitchens."),
         ("ten years of Go", "Sam has ten years' experience in Go."),
-        ("eight years as a coach and a strong record", "Sam brings eight years as a coach"),
-        ("eight years in family practice and fluent Spanish", "Sam brings eight years in family"),
-        ("Leaving Cert higher-level maths experience", "Sam brings Leaving Cert higher-level"),
+        ("eight years as a coach and a strong record", "Sam has eight years as a coach"),
+        ("eight years in family practice and fluent Spanish", "Sam has eight years in family"),
+        ("Leaving Cert higher-level maths experience", "Sam has Leaving Cert higher-level"),
         ("fast, accurate, and great with CMS tools", "Sam is fast, accurate, and great with CMS"),
         ("commercial contract management in offshore wind", "Sam has experience in commercial"),
         (
@@ -913,8 +913,8 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
             "fifteen years on commercial fit-outs and he's fully gas safe registered",
             "Sam has fifteen years on commercial fit-outs and he's fully",
         ),
-        ("two published collections", "Sam brings two published collections."),
-        ("deep experience in liquidity management", "Sam brings deep experience"),
+        ("two published collections", "Sam has two published collections."),
+        ("deep experience in liquidity management", "Sam has deep experience"),
     ):
         referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
         messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))
@@ -926,7 +926,7 @@ def test_someone_unnamed_with_strengths_is_someone_once(tone: str) -> None:
     referral = {"strengths": "deep experience in liquidity management", "timing": "now"}
     body = decline_request(referral=referral, tone=tone)
     text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
-    assert "recommend someone I know who brings deep experience in liquidity management." in text
+    assert "recommend someone I know who has deep experience in liquidity management." in text
     assert text.count("someone") == 1
     assert text.count("glad") <= 1
 
@@ -1143,7 +1143,7 @@ def test_a_later_referral_of_someone_unnamed_is_someone_once() -> None:
     for tone in ("warm", "formal", "brief"):
         body = decline_request(referral=referral, tone=tone)
         follow_up = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"][0]
-        assert "someone I know who brings strong FP&A modelling experience" in follow_up["text"]
+        assert "someone I know who has strong FP&A modelling experience" in follow_up["text"]
         assert "someone: someone" not in follow_up["text"], tone
 
 
@@ -1223,7 +1223,7 @@ def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was
         body = decline_request(referral={"name": name, "strengths": "a sharp eye"})
         assert "check_address_as" not in _guidance(body)
         text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
-        assert f"{first} brings a sharp eye." in text, text
+        assert f"{first} has a sharp eye." in text, text
 
 
 def test_a_reason_too_long_to_say_is_not_read_out_on_a_call() -> None:
