@@ -253,11 +253,11 @@ def strengths_as(strengths: str) -> str:
     if (
         len(first) > 4
         and first.endswith("ing")
-        and first not in _ING_ADJECTIVES
+        and (first not in _ING_ADJECTIVES or second in _DETERMINERS)
         and not hyphenated
         and not named
     ):
-        return "experience"
+        return "experience"  # "leading our Year 11 programme": done, however it reads alone
     if head in _ONE_THING and first not in _DETERMINERS and first != "years":
         # "strong teaching record" is something one has one of: "has a strong …".
         return "has_an" if vowel else "has_a"
@@ -547,12 +547,12 @@ _LEGAL_SUFFIX = re.compile(
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
     r"|n\.v\.|a/s|asa|oy|oyj|clg|dac|unlimited company|sas|sa|srl|spa|s\.p\.a\.|bv|nv|ab|aps"
-    r"|ltda|sp\. z o\.o\.|soc|mbb|partg|partg mbb|e\.v\.|ggmbh|kgaa|se|s\.l\.)$",
+    r"|ltda\.?|sp\. z o\.o\.|soc|mbb|partg|partg mbb|e\.v\.|ggmbh|kgaa|se|s\.l\.)$",
     re.IGNORECASE,
 )
 # What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",
 # "P. J. O'Rourke & Sons (Plumbing, Heating & Gas)", "… Care Board — Community Services".
-_NAME_AFTERWORD = re.compile(r"\s+(?:[-–—|]\s.*|\([^()]*\))$")
+_NAME_AFTERWORD = re.compile(r"\s+(?:(?:[-–—|]|--)\s.*|\([^()]*\))$")
 
 
 def is_long_name(name: str) -> bool:
@@ -756,7 +756,7 @@ _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
-    r"|congrats|you guys|mgmt|uni)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
+    r"|congrats|you guys|mgmt)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
     r"|(?<!\w)[:;]-?[()PpDd](?!\w)"
 )
 _IN_SHORTHAND = re.compile(_SHORTHAND, re.IGNORECASE)
@@ -980,6 +980,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         # "Speech and Language Therapist (Paediatrics)": the role in Paediatrics.
         # "Assistant Director (Statistics)" is the Assistant Director role in Statistics.
         return kind[1], f"in {kind[2]}"
+    if kind and kind[2].lower() in _NOT_A_FIELD | _SHIFTS:
+        kind = None  # "Senior Care Assistant (Nights)": when, not what kind; dropped below
     if kind:
         unmarked = f"{_with_kind(kind[1], kind[2])}{unmarked[kind.end() :]}"
     kept = _ASIDE.sub(
@@ -1050,6 +1052,7 @@ def unshouted(title: str) -> str:
     return _SHOUT.sub("", title) or title
 
 
+_SHIFTS = _words("nights days weekends evenings locum bank")
 _KIND_ASIDE = re.compile(r"^([^(),|–—]+?) \(([A-Z][a-z]+)\)")
 
 

@@ -905,6 +905,7 @@ def test_years_a_referral_spent_are_had_not_brought() -> None:
         ("Leaving Cert higher-level maths experience", "Sam has Leaving Cert higher-level"),
         ("fast, accurate, and great with CMS tools", "Sam is fast, accurate, and great with CMS"),
         ("commercial contract management in offshore wind", "Sam has experience in commercial"),
+        ("leading our Year 11 and 12 maths programme", "Sam has experience leading our Year 11"),
         (
             "eight years leading motor and property claims teams",
             "Sam has spent eight years leading motor and property claims teams.",
@@ -1288,7 +1289,8 @@ def test_a_letter_is_signed_with_the_generation_but_not_the_letters_after_a_name
 def test_a_team_is_greeted_by_a_name_short_enough_to_say(company: str) -> None:
     body = decline_request(company=company, recipient=None, tone="brief")
     messages, _ = _compose(DeclineRequest.model_validate(body))
-    assert messages["email"]["text"].startswith("Hi Hiring Team,")
+    # "Hi Hiring Team" reads as a blank left unfilled: a team with no name gets a letter's "Dear".
+    assert messages["email"]["text"].startswith("Dear Hiring Team,")
     assert "address the hiring team" in _guidance(body)["recipient_missing"]
 
 
@@ -1418,6 +1420,11 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
         ("Eskom Holdings SOC Ltd", "at Eskom Holdings, and"),
         ("Steuerberatung Albrecht & Partner mbB", "at Steuerberatung Albrecht & Partner, and"),
         ("Delft University of Technology", "at Delft University of Technology, and"),
+        ("Pagaflow Tecnologia Ltda.", "at Pagaflow Tecnologia, and"),
+        (
+            "St. Mary's C.S.S. -- Dufferin-Peel Catholic District School Board",
+            "at St. Mary's C.S.S., and",
+        ),
         ("University of Toronto", "at the University of Toronto, and"),
         ("The University of Melbourne — School of Maths", "at the University of Melbourne, and"),
     ],
@@ -1602,6 +1609,7 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
             None,
         ),
         ("Senior Engineer (Platform)", "the Senior Platform Engineer role at", None),
+        ("Senior Care Assistant (Nights)", "the Senior Care Assistant role at", None),
         ("Assistant Director (Statistics)", "the Assistant Director role in Statistics at", None),
         ("Speech and Language Therapist (Paediatrics)", "Therapist role in Paediatrics at", None),
         ("Senior Risk Modeller (IRB / IFRS 9), Model Development", "Modeller role in Model", None),
