@@ -936,7 +936,8 @@ _DASH_BREAK = re.compile(r" (?:[-–—|]|--) ")
 # the Acute Medical Unit"; "Associate, Investment Banking" a job in a field, with no "the".
 _UNITS = _words(
     "unit team department directorate ward division group office clinic centre"
-    " center lab laboratory programme program practice desk branch"
+    " center lab laboratory programme program practice desk branch faculty school college"
+    " institute"
 )
 # Where one works on, not in: "the Senior Sub-Editor role on the Digital Desk".
 _UNITS_ON = _words("desk team ward")

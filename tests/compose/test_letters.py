@@ -845,7 +845,7 @@ def test_a_reason_that_dates_the_decision_is_pointed_out_beside_a_missed_intervi
     advice = {
         item["code"]: item["message"] for item in _compose(DeclineRequest.model_validate(body))[1]
     }
-    assert "tells them you knew beforehand" in advice["interview_passed"]
+    assert "reads as what kept you away, not as when you decided" in advice["interview_passed"]
 
 
 def test_an_emoji_in_a_title_is_casual_and_never_said() -> None:
@@ -1319,7 +1319,7 @@ def test_a_message_to_a_connection_does_not_repeat_the_email_s_title_and_company
     note = messages["linkedin_note"]
     assert note["kind"] == "message"
     assert note["limit"] == 8000
-    assert "thank you again for your time during the interviews." in note["text"], note["text"]
+    assert "to thank you for your time during the interviews." in note["text"], note["text"]
     assert "Northern Sydney" not in note["text"]
     assert "Principal" not in note["text"]
     assert "note_shortened" not in [item["code"] for item in guidance]
@@ -1617,6 +1617,7 @@ def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
         ("Sales Assistant | Part-Time (16hrs), Weekends Essential", "the Sales Assistant ro", None),
         ("Fundraising & Partnerships Coordinator – Wellington", "the Fundraising & Partner", None),
         ("Research Fellow, Department of Microbiology", "role in the Department of Micro", None),
+        ("Lecturer, Faculty of Health Sciences", "role in the Faculty of Health Sciences", None),
         ("Senior Architect, Healthcare Projects", "Architect role in Healthcare Projects", None),
         (
             "Lecturer in Nursing (fixed term, 0.8 FTE)",
