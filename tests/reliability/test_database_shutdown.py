@@ -60,8 +60,24 @@ def idle_closing_service(database: str, tmp_path: Path) -> Iterator[Service]:
 
 
 def _ensure_running(postgres: ThrowawayPostgres) -> None:
-    if not (postgres.data / "postmaster.pid").exists():
+    # A smart shutdown ends by itself once its last session has gone, and on a loaded machine
+    # that can be after the test: wait for it to end (the server refuses connections until
+    # then), or the next connection meets "the database system is shutting down".
+    pid = postgres.data / "postmaster.pid"
+    deadline = time.monotonic() + 60
+    while pid.exists() and not _accepting(postgres) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not pid.exists():
         postgres.start()
+
+
+def _accepting(postgres: ThrowawayPostgres) -> bool:
+    ready = subprocess.run(
+        [str(postgres.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(postgres.port)],
+        capture_output=True,
+        timeout=30,
+    )
+    return ready.returncode == 0
 
 
 def _pg_ctl_stop(postgres: ThrowawayPostgres, *, wait: bool, seconds: int = 10) -> None:
