@@ -429,7 +429,9 @@ def news_of(news: str, company: str) -> str:
     news = _without_end(news, ".!")
     # "your partnership announced last month", its date gone, leaves "announced" hanging.
     head, _, last = news.rpartition(" ")
-    if head and last.lower() in _NEWS_VERBS:
+    # …but "the season line-up you announced" says who: without its verb it would end "you".
+    said_by = head.rsplit(" ", 1)[-1].lower() in ("you", "we", "they", "i")
+    if head and last.lower() in _NEWS_VERBS and not said_by:
         news = head
     first = news.split(" ", 1)[0]
     return news[0].lower() + news[1:] if first in ("The", "Your", "Our", "Its", "Their") else news

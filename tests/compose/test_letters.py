@@ -442,6 +442,10 @@ def _check_ins(body: dict[str, Any]) -> list[dict[str, Any]]:
         ("the recently launched portal", "the team on the recently launched portal!"),
         ("Congratulations on the Series B!", "the team on the Series B! I'd"),
         ("your NHS trust partnership announced last month", "on your NHS trust partnership! I'd"),
+        (
+            "the Margazhi season line-up you announced last week!",
+            "on the Margazhi season line-up you announced! I'd",
+        ),
     ],
 )
 def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
