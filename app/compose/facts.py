@@ -323,16 +323,18 @@ def _free_texts(request: DeclineRequest) -> list[tuple[str, str]]:
 
 
 def _typed_casually(
-    request: DeclineRequest, *, common_is_a_note: bool, detail_used: bool
+    request: DeclineRequest, *, common_is_a_note: bool, detail_used: bool, role_printed: str
 ) -> str | None:
     """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji;
     `common_is_a_note` when the common ground was typed as a note (reading.common_as), and
-    `detail_used` unless the reason was left out of the messages (reading.reads_as_a_note)."""
+    `detail_used` unless the reason was left out of the messages (reading.reads_as_a_note), and
+    `role_printed` the title as the messages print it: a job board's "32-40 hrs" left out of
+    them is nothing to retype."""
     preferred = request.preferred_role
     # The role and the company in lowercase are given capitals (see `capitalised`); the
     # better-fit role is printed as typed.
     typed = [
-        ("the role", request.role if not in_lowercase(request.role) else ""),
+        ("the role", role_printed if not in_lowercase(request.role) else ""),
         ("the company", request.company if not in_lowercase(request.company) else ""),
         # "a consultant post with …" is typed as a phrase, in lowercase as it should be.
         (
@@ -569,7 +571,12 @@ def facts_from(
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         titled,
         referral_name is not None and not unnamed and _uncertain(referral_name),
-        _typed_casually(request, common_is_a_note=shared_as == "note", detail_used=not withheld),
+        _typed_casually(
+            request,
+            common_is_a_note=shared_as == "note",
+            detail_used=not withheld,
+            role_printed=f"{subject_role} {role_head}",
+        ),
         " and ".join(
             label
             for label, text in (("the role", request.role), ("the company", request.company))

@@ -757,7 +757,7 @@ def _capitalised_part(part: str) -> str:
 _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
-    r"|sorta|hrs|bc|cuz|rn|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
+    r"|sorta|hrs|bc|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
     r"|congrats|you guys|mgmt)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
     r"|(?<!\w)[:;]-?[()PpDd](?!\w)"
 )

@@ -1595,6 +1595,13 @@ def test_a_candidate_signs_and_says_the_name_on_their_application() -> None:
         assert f"Warm regards,\n{signed}\n" in messages["email"]["text"] + "\n", typed
 
 
+def test_typing_left_out_of_a_title_is_not_pointed_out() -> None:
+    role = "Cargo Revenue Analyst (m/f/x), Air Freight Pricing | Hybrid | 32-40 hrs, permanent"
+    assert "check_typing" not in _guidance(decline_request(role=role))
+    nurse = decline_request(role="Registered Nurse (RN) - Aged Care")
+    assert "check_typing" not in _guidance(nurse)
+
+
 def test_a_better_fit_role_in_lowercase_is_pointed_out() -> None:
     body = decline_request(preferred_role={"title": "rooms division director"})
     assert "(the better-fit role)" in _guidance(body)["check_typing"]
