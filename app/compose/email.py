@@ -56,8 +56,8 @@ _SUBJECT = Step("email:subject", ("email/subject.txt",), as_rendered)
 # The fullest subject that fits: the voicemail note is left out, then the title is given as
 # written in a sentence with what it is in ("Manager in Flight Operations Engineering"), then
 # without ("Senior Manager" for "Senior Manager, Supply Chain Planning & Analytics"), then the
-# role is left out. `bracketed`: the title ends in brackets, so the
-# voicemail note opens no second pair.
+# role is left out. `bracketed`: the title ends in brackets, so the voicemail note opens no
+# second pair.
 _SUBJECTS = (
     {"with_role": True, "short_role": False, "with_tail": False, "with_note": True},
     {"with_role": True, "short_role": False, "with_tail": False, "with_note": False},

@@ -64,7 +64,6 @@ from app.compose.reading import (
     surname_of,
     title_in_prose,
     topic_of,
-    unshouted,
     unspoken,
     with_capital_i,
     with_capitals,
@@ -156,7 +155,7 @@ class Facts:
     capitalised: str | None
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
-    referral_name_missing: bool  # an email address but no name: the name is left to fill in
+    referral_name_missing: bool  # an email address but no name: recommended as "someone"
     # Someone to recommend: a name, how they are known or what they bring. A later referral
     # without any is no message of its own, so no follow-up is drafted and the guidance says so.
     referral_has_someone: bool
@@ -526,11 +525,10 @@ def facts_from(
     # The candidate is who the employer knows from the application: "Sipho (Sips) Mthembu"
     # signs and says "Sipho Mthembu".
     candidate_name = as_name(without_nickname(request.candidate.name))
-    # Given by email alone, the referral is someone the candidate knows but did not name: the
-    # messages hold a place for the name rather than recommend "someone" with an address.
-    unnamed = referral is not None and referral.name is None and referral.email is not None
     # An address but no name: someone the candidate knows, recommended as "someone", with the
-    # address to reach them (the guidance asks whether they are happy to be put forward).
+    # address to reach them (the guidance asks for the name, and whether they are happy to be
+    # put forward).
+    unnamed = referral is not None and referral.name is None and referral.email is not None
     related = referral.relationship if referral else None
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
@@ -559,7 +557,9 @@ def facts_from(
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         role_head.lower().endswith(_ROLE_ENDINGS),
-        has_parts(subject_role) or (role_tail is not None and subject_role != unshouted(role)),
+        # A subject given as a sentence gives it ("Manager in Flight Operations Engineering"),
+        # which cannot stand before "offer" either.
+        has_parts(subject_role) or (subject_role != role and role_tail is not None),
         is_long_title(role_head),
         is_long_name(company_name),
         theirs,
@@ -570,7 +570,7 @@ def facts_from(
         address_as is not None and is_formal_address(address_as),
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         titled,
-        referral_name is not None and not unnamed and _uncertain(referral_name),
+        referral_name is not None and _uncertain(referral_name),
         _typed_casually(
             request,
             common_is_a_note=shared_as == "note",
@@ -635,11 +635,7 @@ def facts_from(
         heard,
         weekday,
         referral_name,
-        referral_name
-        if unnamed
-        else first_name(referral_name, formal=request.tone is Tone.formal)
-        if referral_name
-        else None,
+        first_name(referral_name, formal=request.tone is Tone.formal) if referral_name else None,
         referral.email if referral else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,

@@ -226,17 +226,12 @@ def strengths_as(strengths: str) -> str:
         # "… as a coach and a strong record with new teachers", "… in family practice and
         # fluent Spanish": time spent and something else are brought together, not both spent.
         if spent and "and" in words[at + 2 :]:
-            # "… fit-outs and he's fully gas safe registered": a clause after "and" is said
-            # of them.
-            after_and = words[words.index("and", at + 2) + 1 : words.index("and", at + 2) + 2]
-            if after_and and after_and[0] in _CLAUSE_OPENERS:
+            # "… fit-outs and he's fully gas safe registered" (a clause about them), "… as a
+            # coach and a strong record" (a second thing): had with the years. "… leading motor
+            # and property claims teams" is one thing, the years spent on it.
+            after_and = words[words.index("and", at + 2) + 1 :][:1]
+            if after_and and after_and[0] in _CLAUSE_OPENERS | _DETERMINERS | _QUALITIES_IN:
                 return "has"
-            # "… as a coach and a strong record": a second thing, brought with the years;
-            # "… leading motor and property claims teams": one thing, the years spent on it.
-            if after_and and (after_and[0] in _DETERMINERS or after_and[0] in _QUALITIES_IN):
-                return "has"
-        if spent:
-            return "has_spent"
         return "has_spent" if spent else "has"
     head = _head(words)
     if _is_a_person(head):
@@ -978,8 +973,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     unmarked = _SHOUT.sub("", _MARKS.sub("", title)) or title
     # "Agronomist (Broadacre)" is a Broadacre Agronomist: one word in brackets says the kind.
     kind = _KIND_ASIDE.match(unmarked)
-    ranked = kind and any(word.lower() in _RANKED_BY_NAME for word in kind[1].split(" "))
-    if kind and (ranked or _is_a_discipline(kind[2])):
+    if kind and (_is_ranked(kind[1]) or _is_a_discipline(kind[2])):
         # "Speech and Language Therapist (Paediatrics)": the role in Paediatrics.
         # "Assistant Director (Statistics)" is the Assistant Director role in Statistics.
         return kind[1], f"in {kind[2]}"
@@ -1026,7 +1020,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     field = _ASIDE.sub("", field).strip() or field
     if "/" in field:  # "Electrical / Team Lead": two things, neither said in a sentence
         return job, None
-    ranked = any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
+    ranked = _is_ranked(job)
     # "Senior Planner, Community Planning", "Risk Modeller, Model Development": before the
     # job, the field would say it twice.
     stems = {word[:5].lower() for word in job.split(" ") if len(word) > 3} | _IN_FIELDS
@@ -1034,14 +1028,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     if (ranked or echoed) and field[0].isupper() and "," not in field:
         return job, f"in {field}"
     named = [word for word in field.split(" ") if word not in ("&", "and")]
-    words = job.split(" ")
-    at = 0
-    while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
-        at += 1
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
         # Risk & Compliance Manager" (after the seniority).
-        return " ".join([*words[:at], field, *words[at:]]), None
+        return _with_kind(job, field), None
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_IN_WORDS:
         # Longer, a field is what the role is in: "the Policy Adviser role in Digital
         # Government Services", never a stack of four nouns before "Adviser".
@@ -1050,17 +1040,17 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     return job, f"({field})"
 
 
-def unshouted(title: str) -> str:
-    """ "Community Sport Officer!!" as a subject line gives it: "Community Sport Officer"."""
-    return _SHOUT.sub("", title) or title
-
-
 _SHIFTS = _words("nights days weekends evenings locum bank")
 _KIND_ASIDE = re.compile(r"^([^(),|–—]+?) \(([A-Z][a-z]+)\)")
 
 
+def _is_ranked(job: str) -> bool:
+    return any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
+
+
 def _with_kind(job: str, kind: str) -> str:
-    """ "Senior Engineer" of kind "Platform": "Senior Platform Engineer"."""
+    """ "Senior Engineer" of kind "Platform" or field "Risk & Compliance", after its rank:
+    "Senior Platform Engineer", "Senior Risk & Compliance Manager"."""
     words = job.split(" ")
     at = 0
     while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
