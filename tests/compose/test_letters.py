@@ -554,7 +554,7 @@ def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith("Dear Acme Recruitment Team,")
     # Whoever answered the call is greeted, not the team, and without a gap to fill in.
-    assert messages["email"]["after_call"]["text"].startswith("Hello,\n\n")
+    assert messages["email"]["after_call"]["text"].startswith("Hello again,\n\n")
     assert messages["phone_script"]["text"].startswith("Hello, my name is Ana Ruiz.")
 
 
@@ -1275,7 +1275,11 @@ def test_with_no_one_named_every_message_can_be_sent_as_it_is(tone: str) -> None
     for text in texts:
         assert "[" not in text, text
     assert "left you" not in email["after_voicemail"]["text"]
-    assert messages["linkedin_note"]["text"].startswith("Hello,")
+    # A bare "Hello," in writing reads as a blank left unfilled.
+    for text in (*texts[:3], texts[-1]):
+        assert not text.startswith("Hello,"), text
+    assert email["after_call"]["text"].startswith("Hi again," if tone == "brief" else "Hello again,")
+    assert messages["linkedin_note"]["text"].startswith("Thank")
 
 
 def test_a_letter_is_signed_with_the_generation_but_not_the_letters_after_a_name() -> None:
@@ -1373,9 +1377,9 @@ def test_advice_to_call_without_a_script_says_what_the_email_is_for() -> None:
 def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> None:
     body = decline_request(recipient=None, channels=["email", "linkedin_note"])
     advice = _guidance(body)["recipient_missing"]
-    assert "the LinkedIn note opens with a plain “Hello,”" in advice
+    assert "the LinkedIn note greets no one" in advice
     messages, _ = _compose(DeclineRequest.model_validate(body))
-    assert messages["linkedin_note"]["text"].startswith("Hello, ")
+    assert messages["linkedin_note"]["text"].startswith("Thank you again for offering me")
 
 
 @pytest.mark.parametrize(
