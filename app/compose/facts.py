@@ -25,6 +25,7 @@ from app.compose.reading import (
     ROLE_NOUNS,
     a_role,
     apologises,
+    as_address,
     as_name,
     as_sentence,
     asks_understanding,
@@ -47,6 +48,7 @@ from app.compose.reading import (
     keeps_in_touch,
     known_as,
     looks_casual,
+    names_the_employer,
     news_is_a_clause,
     news_is_ahead,
     news_of,
@@ -64,6 +66,7 @@ from app.compose.reading import (
     surname_of,
     title_in_prose,
     topic_of,
+    unshouted,
     unspoken,
     with_capital_i,
     with_capitals,
@@ -153,12 +156,10 @@ class Facts:
     typed_casually: str | None  # which fields, in our words: "the role, the common ground"
     # Typed all in lowercase, and given capitals (reading.with_capitals): "the company".
     capitalised: str | None
+    role_unshouted: bool  # typed in capitals, and written as a title (reading.unshouted)
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: recommended as "someone"
-    # Someone to recommend: a name, how they are known or what they bring. A later referral
-    # without any is no message of its own, so no follow-up is drafted and the guidance says so.
-    referral_has_someone: bool
     # What the candidate's own reason already says, so our sentences beside it do not repeat
     # it: an apology, enjoying their time, asking them to understand, "decided", or an
     # opening "After …".
@@ -533,8 +534,11 @@ def facts_from(
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
     news = relationship.company_news
-    role, company = with_capitals(request.role), with_capitals(request.company)
+    role, company = unshouted(with_capitals(request.role)), with_capitals(request.company)
     company_name = without_legal_suffix(company)
+    # "The Larkspur" before a noun is "the Larkspur team", never "Hi The Larkspur team".
+    if company_name[:4] in ("The ", "the ") and len(company_name) > 4:
+        company_name = company_name[4:]
     detail = request.reason.detail
     detail = with_capital_i(detail) if detail is not None else None
     withheld = None
@@ -543,7 +547,15 @@ def facts_from(
     if detail is not None and len(detail) <= DETAIL_LONG and reads_as_a_note(detail):
         detail, withheld = None, request.reason.detail  # quoted as they typed it
     role_head, role_tail = title_in_prose(role)
+    if role_tail is not None and names_the_employer(role_tail, company):
+        role_tail = None
     subject_role = in_subject(role, role_head, role_tail)
+    someone = referral is not None and any(
+        [referral.name, referral.email, related, referral.strengths]
+    )
+    # A later referral with no one in it would be a follow-up with nothing to say: the decline
+    # makes the general offer instead, so the candidate's offer is not lost.
+    later = referral is not None and referral.timing is ReferralTiming.later and someone
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -552,8 +564,8 @@ def facts_from(
         zlib.crc32(f"{request.candidate.name}\n{request.company}".encode()) % PHRASINGS,
         british,
         referral is not None,
-        referral is not None and referral.timing is ReferralTiming.now,
-        referral is not None and referral.timing is ReferralTiming.later,
+        referral is not None and not later,
+        later,
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         role_head.lower().endswith(_ROLE_ENDINGS),
@@ -583,10 +595,10 @@ def facts_from(
             if in_lowercase(text)
         )
         or None,
+        role != request.role and not in_lowercase(request.role),
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and says_when(detail),
         unnamed,
-        referral is not None and any([referral.name, referral.email, related, referral.strengths]),
         detail is not None and apologises(detail),
         detail is not None and says_enjoyed(detail),
         detail is not None and asks_understanding(detail),
@@ -613,7 +625,7 @@ def facts_from(
         candidate_name,
         spoken_name(candidate_name),
         spoken_name(candidate_name, signed=True),
-        request.candidate.email,
+        as_address(request.candidate.email) if request.candidate.email else None,
         request.candidate.phone,
         recipient_name,
         team,
@@ -636,7 +648,7 @@ def facts_from(
         weekday,
         referral_name,
         first_name(referral_name, formal=request.tone is Tone.formal) if referral_name else None,
-        referral.email if referral else None,
+        as_address(referral.email) if referral and referral.email else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,

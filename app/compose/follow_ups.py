@@ -41,7 +41,7 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
 
 def follow_up_fields(facts: Facts) -> list[dict[str, object]]:
     follow_ups: list[dict[str, object]] = []
-    if facts.referral_later and facts.referral_has_someone:
+    if facts.referral_later:
         follow_ups.append(
             _letter(facts, "referral", REFERRAL_AFTER_DAYS, hook="", visit=0, with_preferred=False)
         )

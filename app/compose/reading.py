@@ -79,6 +79,12 @@ _BROUGHT_HEADS = _words(
 )
 
 
+# How a skill is praised ("strong", "excellent"), and what an activity's name ends with
+# ("modeling", "analysis", "management", "negotiation", "leadership").
+_SKILLED = _words("strong excellent solid great superb outstanding exceptional")
+_ACTIVITIES = ("ing", "ysis", "ment", "tion", "ship")
+
+
 # Heads that take "a" when typed bare: "strong teaching record", "good eye for detail".
 _ONE_THING = _words(
     "record background eye ear sense understanding ability network mindset approach voice"
@@ -128,6 +134,8 @@ def strengths_of(strengths: str) -> str:
     )
     if strengths.split(" ", 1)[0].lower() in _SENTENCE_STARTS:
         return as_sentence(strengths)
+    # Not a sentence, it goes inside ours, which ends it: "… variance analysis skills."
+    strengths = _without_end(strengths, ".") or strengths
     items = strengths.split(", ")
     listed = not strengths.lower().startswith(("a ", "an "))  # "a sharp, funny voice" is one
     if (
@@ -192,7 +200,8 @@ def strengths_as(strengths: str) -> str:
     apps", "covering medtech for eight years": "has experience covering …", which claims no
     more than was typed), "verb" ("led our move to Kubernetes"), "experience_in"
     ("distributed systems"), else
-    "has"/"has_spent" ("ten years of Go", "five years building pipelines"), else "has"
+    "has"/"has_spent" ("ten years of Go", "five years building pipelines"), "has_skills"
+    ("strong variance analysis": "has strong variance analysis skills"), else "has"
     ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
     # A word of punctuation alone ("… five years") is no word: nothing to read it by.
@@ -259,6 +268,10 @@ def strengths_as(strengths: str) -> str:
     # Time is had ("ten years of Go", "10 yrs on commercial sites"), or spent doing something
     # ("five years building pipelines").
     last = words[-1]
+    if first in _SKILLED and last.endswith(_ACTIVITIES) and len(words) > 1:
+        # "strong modeling and variance analysis" is a skill, had as one: "has strong …
+        # analysis skills", never "has strong analysis".
+        return "has_skills"
     if first in _BROUGHT or first[0].isdigit() or first in _NUMBERS or head in _BROUGHT_HEADS:
         return "has"
     if last in _BROUGHT_HEADS and len(words) > 1:  # "Six Sigma and PPAP experience"
@@ -321,7 +334,17 @@ def common_as(common_ground: str) -> str:
         return "clause"
     if _SHARED.match(common_ground) is None and common_ground.lower().startswith(("our ", "the ")):
         return "thing"
+    # "Boston College alumni events", "Atlanta Legal Aid volunteering": somewhere they both
+    # belong, which has no "latest developments" to ask their thoughts on.
+    if any(word.lower().strip(",.") in _AFFILIATIONS for word in common_ground.split(" ")):
+        return "thing"
     return "topic"
+
+
+_AFFILIATIONS = _words(
+    "alumni alumnae alum alums volunteering volunteer volunteers club society association"
+    " chapter choir church congregation league cohort bootcamp meetup meetups"
+)
 
 
 _TOPIC_DETERMINERS = _words("the a an our my your their his her its this that these those")
@@ -441,6 +464,10 @@ def news_is_a_clause(news: str) -> bool:
     words = [word.lower() for word in _undated(news).split()]
     if not words:
         return False
+    if words[0] in _NEWS_NOUN_STARTS and any(word in _CLAUSE_SUBJECTS for word in words[1:5]):
+        # "the new centre you are opening in Hamilton": what they are doing describes the
+        # thing the news is about, as a noun phrase does.
+        return False
     if _AHEAD_IS_A_CLAUSE.search(news):
         return True
     if words[0] in _NEWS_NOUN_STARTS:
@@ -544,7 +571,7 @@ _LEGAL_SUFFIX = re.compile(
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
     r"|n\.v\.|a/s|asa|oy|oyj|clg|dac|unlimited company|sas|sa|srl|spa|s\.p\.a\.|bv|nv|ab|aps"
-    r"|ltda\.?|sp\. z o\.o\.|soc|mbb|partg|partg mbb|e\.v\.|ggmbh|kgaa|se|s\.l\.)$",
+    r"|ltda\.?|sp\. z o\.o\.|soc|mbb|partg|partg mbb|e\.v\.|ggmbh|kgaa|se|s\.l\.|n\.a\.)$",
     re.IGNORECASE,
 )
 # What follows an employer's name in a directory, not in a sentence: "Maison Lefèvre (UK)",
@@ -717,21 +744,27 @@ def is_only_a_title(name: str) -> bool:
 
 
 def as_name(name: str) -> str:
-    """A name typed all in lowercase ("jess moreno") with the capitals a letter gives it;
-    any other name exactly as typed."""
+    """A name typed in lowercase, all of it ("jess moreno") or a word of it ("Liam mcdonald"),
+    with the capitals a letter gives it; any other name exactly as typed."""
     if (
         name == name.upper()
         and name != name.lower()
         and all(len(word) > 2 for word in name.split(" "))
     ):
         name = name.lower()  # "JAMES O'NEILL-WANJIRU", as a form in capitals has it
-    if name != name.lower() or name == name.upper():
+    if name == name.upper():
         return name
     words = name.split(" ")
     return " ".join(
-        word if index and word in _PARTICLES else _capitalised(word)
+        word if (index and word in _PARTICLES) or word != word.lower() else _capitalised(word)
         for index, word in enumerate(words)
     )
+
+
+def as_address(email: str) -> str:
+    """An email address as a signature gives it: "DECLANOBRIEN@GMAIL.COM", typed in capitals,
+    in lowercase (which reaches the same mailbox); any other exactly as typed."""
+    return email.lower() if email == email.upper() else email
 
 
 def _capitalised(word: str) -> str:
@@ -753,7 +786,8 @@ _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|bc|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
-    r"|congrats|you guys|mgmt)(?!\w|\.\w)|(?-i:(?<![\w.'’])i(?![\w.'’]))"
+    r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically)(?!\w|\.\w)"
+    r"|(?-i:(?<![\w.'’])i(?![\w.'’]))"
     r"|(?<!\w)[:;]-?[()PpDd](?!\w)"
 )
 _IN_SHORTHAND = re.compile(_SHORTHAND, re.IGNORECASE)
@@ -847,6 +881,8 @@ _SMALL_WORDS = _words(
 _LETTER_BY_LETTER = _words(
     "ux ui qa hr it nz uk us usa uae eu ai ml bi crm erp seo sre ict hse nhs gp icu cfo cto ceo"
     " coo cmo cio vp avp svp evp rn hvac bim cad ngo nyc sf dc pr b2b saas"
+    # Not said letter by letter, but written in capitals all the same.
+    " emea apac latam sdet crna"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 # Words and the punctuation of names only: anything else ("<b>", "{{ x }}") is printed as typed.
@@ -859,6 +895,40 @@ def with_capitals(text: str) -> str:
     typed, since capitals someone typed are theirs."""
     if not in_lowercase(text) or not _PLAIN_WORDS.fullmatch(text):
         return text
+    return _capitalised_words(text)
+
+
+def unshouted(title: str) -> str:
+    """A title typed in capitals ("SENIOR ACCOUNTANT", "HEAD OF HR") as a letter writes it
+    ("Senior Accountant", "Head of HR"): the short words stay as typed, since "HR" or "ICU"
+    are said letter by letter. A company keeps its capitals (IKEA, KPMG), so only titles."""
+    if not in_capitals(title):
+        return title
+    return _capitalised_words(
+        " ".join(
+            word
+            if len(word.strip("().,;:!?\"'")) <= 3
+            and not word.endswith(".")
+            and word.strip("().,;:!?\"'").lower() not in _SMALL_WORDS
+            else word.lower()
+            for word in title.split(" ")
+        )
+    )
+
+
+def in_capitals(title: str) -> bool:
+    """A title typed all in capitals, with a word too long to be an initialism."""
+    return (
+        title == title.upper()
+        and _PLAIN_WORDS.fullmatch(title) is not None
+        and any(
+            len(core) > 3 and core.isalpha() and core.lower() not in _LETTER_BY_LETTER
+            for core in (word.strip("().,;:!?\"'") for word in title.split(" "))
+        )
+    )
+
+
+def _capitalised_words(text: str) -> str:
     return " ".join(
         _with_capital(word, first=index == 0) for index, word in enumerate(text.split(" "))
     )
@@ -945,7 +1015,7 @@ _SENIORITIES = _words("senior junior lead principal staff chief")
 _RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
 # Jobs no one names after their field: "Assistant Vice President, Credit Risk" is "the
 # Assistant Vice President role in Credit Risk", never "the Credit Risk Assistant Vice …".
-_RANKED_BY_NAME = _words("president director vp avp svp evp head partner")
+_RANKED_BY_NAME = _words("president director vp avp svp evp head partner professor")
 # A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
 _FIELD_BEFORE_WORDS = 2
 # Fields that are never said before a job ("Senior Healthcare Projects Architect"): the job
@@ -953,6 +1023,8 @@ _FIELD_BEFORE_WORDS = 2
 _IN_FIELDS = frozenset({"proje", "progr", "portf", "initi"})
 # Up to this long it is what the role is in ("in Risk Advisory Delivery"); longer, an aside.
 _FIELD_IN_WORDS = 4
+# Nouns an officer's title may stack, field and grade together, after its rank.
+_STACKED_WORDS = 3
 
 
 # Signs a brand's page carries and a letter does not: "VECTRA™", "Acme®".
@@ -1028,6 +1100,18 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     if (ranked or echoed) and field[0].isupper() and "," not in field:
         return job, f"in {field}"
     named = [word for word in field.split(" ") if word not in ("&", "and")]
+    # "Senior Executive Officer, Housing Policy": an officer's grade is one name, which a
+    # field of two words would break ("Senior Housing Policy Executive Officer"); a model
+    # number is a kind, said before it ("Dash 8-400 First Officer").
+    graded = _without_ranks(job)
+    if (
+        len(graded) > 1
+        and graded[-1].lower() == "officer"
+        and len(named) + len(graded) > _STACKED_WORDS
+        and not any(character.isdigit() for character in field)
+        and field[0].isupper()
+    ):
+        return job, f"in {field}"
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
         # Risk & Compliance Manager" (after the seniority).
@@ -1046,6 +1130,28 @@ _KIND_ASIDE = re.compile(r"^([^(),|–—]+?) \(([A-Z][a-z]+)\)")
 
 def _is_ranked(job: str) -> bool:
     return any(word.lower() in _RANKED_BY_NAME for word in job.split(" "))
+
+
+def names_the_employer(tail: str, company: str) -> bool:
+    """ "in the Early Learning Centre" of a job at "Kōwhai Kids Early Learning": the part of
+    the title that says where the job is says who the employer is, so "the Head Teacher role
+    in the Early Learning Centre at Kōwhai Kids Early Learning" would say it twice."""
+    named = {word.casefold() for word in company.split(" ")}
+    words = [
+        word.strip("(),").casefold()
+        for word in tail.split(" ")[1:]
+        if word.casefold() not in ("the", "of", "&", "and")
+    ]
+    said = [word for word in words if word not in _UNITS]
+    return bool(said) and all(word in named for word in said)
+
+
+def _without_ranks(job: str) -> list[str]:
+    words = job.split(" ")
+    at = 0
+    while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
+        at += 1
+    return words[at:]
 
 
 def _with_kind(job: str, kind: str) -> str:

@@ -390,7 +390,8 @@ def test_an_institution_takes_the_in_a_sentence_but_not_before_team(
     assert in_a_sentence in _compose(DeclineRequest.model_validate(named))[0]["email"]["text"]
     body = decline_request(company=company, stage="candidacy", recipient=None)
     text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
-    assert text.startswith(f"Hello {company} team,")
+    # "Hello The Guardian team," would print the name's "The" mid-phrase.
+    assert text.startswith(f"Hello {company.removeprefix('The ')} team,")
     # Greeted as the team, the email names the company once.
     assert "during the interviews for your Senior Data Engineer role." in text
 
@@ -794,13 +795,17 @@ def test_only_a_title_where_the_name_goes_leaves_the_surname_to_fill_in() -> Non
     assert "put their surname in its place" in advice["check_address_as"]
 
 
-def test_a_later_referral_with_no_one_in_it_drafts_no_follow_up() -> None:
-    body = decline_request(referral={"timing": "later"})
+def test_a_later_referral_with_no_one_in_it_is_offered_in_the_decline() -> None:
+    # A follow-up that only says "I could recommend someone" has nothing to say, and dropping
+    # the offer would lose what the candidate asked for: the decline makes it, as for "now".
+    body = decline_request(referral={"timing": "later"}, relationship={"keep_in_touch": False})
     messages, guidance = _compose(DeclineRequest.model_validate(body))
-    assert [f["kind"] for f in messages["follow_ups"]] == ["check_in", "check_in"]
+    assert messages["follow_ups"] == []
+    assert "I'd be glad to recommend someone from my network" in messages["email"]["text"]
+    assert "recommend someone" in messages["phone_script"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
-    assert "no follow-up is drafted" in advice["referral_later"]
-    assert "referral_consent" not in advice
+    assert "referral_later" not in advice
+    assert "have a name in mind" in advice["referral_consent"]
     named = decline_request(referral={"name": "Greg Tanaka", "timing": "later"})
     messages, guidance = _compose(DeclineRequest.model_validate(named))
     assert messages["follow_ups"][0]["kind"] == "referral"
@@ -992,6 +997,8 @@ def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_not
         "Family emergency...",
         "Want something more hands on w/ community groups, less desk based.",
         "—",
+        "Honestly I got another offer yesterday that I've said yes to, it's closer to home.",
+        "Family stuff has come up and I can't commit to a new job right now.",
     ],
 )
 def test_a_reason_in_shorthand_or_without_words_is_left_out(detail: str) -> None:
@@ -1278,7 +1285,9 @@ def test_with_no_one_named_every_message_can_be_sent_as_it_is(tone: str) -> None
     # A bare "Hello," in writing reads as a blank left unfilled.
     for text in (*texts[:3], texts[-1]):
         assert not text.startswith("Hello,"), text
-    assert email["after_call"]["text"].startswith("Hi again," if tone == "brief" else "Hello again,")
+    assert email["after_call"]["text"].startswith(
+        "Hi again," if tone == "brief" else "Hello again,"
+    )
     assert messages["linkedin_note"]["text"].startswith("Thank")
 
 
@@ -1394,6 +1403,8 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Policy Adviser, Digital Government Services", "the Policy Adviser role in Digital Gov"),
         ("VECTRA™ Field Engineer", "the VECTRA Field Engineer role at"),
         ("Software Engineer, Senior", "the Senior Software Engineer role at"),
+        ("Senior Executive Officer, Housing Policy", "the Senior Executive Officer role in Hous"),
+        ("Assistant Professor, Nursing", "the Assistant Professor role in Nursing at"),
         (
             "Sr. Manager, Risk & Compliance (AML/KYC) — EMEA",
             "the Senior Risk & Compliance Manager role at",
@@ -1405,6 +1416,29 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert in_a_sentence in messages["email"]["text"]
     assert role in messages["email"]["subject"]  # the subject carries it whole
+
+
+@pytest.mark.parametrize(
+    ("role", "written"),
+    [
+        ("SENIOR ACCOUNTANT", "Senior Accountant"),
+        ("HEAD OF HR", "Head of HR"),
+        ("SR. UX DESIGNER", "Sr. UX Designer"),
+        ("SALES DIRECTOR EMEA", "Sales Director EMEA"),
+    ],
+)
+def test_a_title_typed_in_capitals_is_written_as_a_title(role: str, written: str) -> None:
+    body = decline_request(role=role, tone="warm")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert role not in " ".join(_letters(messages))
+    assert written in messages["email"]["subject"]
+    (advice,) = [item["message"] for item in guidance if item["code"] == "check_typing"]
+    assert f"in capitals, so the messages write it as a title is written (“{written}”)" in advice
+    # Initialisms are not shouting: "CFO" and "RN – ICU" are printed as typed, with no advice.
+    body = decline_request(role="RN - ICU", tone="warm")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert "RN - ICU" in messages["email"]["subject"]
+    assert "check_typing" not in [item["code"] for item in guidance]
 
 
 @pytest.mark.parametrize(
@@ -1675,11 +1709,15 @@ def test_a_title_with_an_echo_a_desk_or_a_kind_reads_as_a_person_writes_it(
 
 
 def test_a_call_with_no_one_named_asks_for_whoever_is_handling_it() -> None:
-    for stage, asked in (
-        ("offer", "It's about the job offer you made me. Could I speak to whoever is"),
-        ("candidacy", "It's about my application. Could I speak to whoever is handling"),
+    # With the role, so whoever answers can put the call through.
+    role = "Senior Data Engineer role"
+    for stage, title, asked in (
+        ("offer", role, f"It's about the offer you made me for the {role}. Could I speak"),
+        ("candidacy", role, f"It's about my application for the {role}. Could I speak to"),
+        # Too long to say, a title is left to whoever handles it.
+        ("candidacy", "x " * 40, "It's about my application. Could I speak to whoever is"),
     ):
-        body = decline_request(stage=stage, recipient=None)
+        body = decline_request(stage=stage, recipient=None, role=title.strip())
         script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
         assert script.startswith(f"Hello, my name is Ana Ruiz. {asked}"), script
     soon = (NOW + timedelta(hours=3)).isoformat()
@@ -1873,3 +1911,106 @@ def test_a_withdrawal_before_an_interview_says_my_application_once() -> None:
     quoted = decline_request(referral={"name": 'Brianna "Bri" McAllister', "timing": "now"})
     script = _compose(DeclineRequest.model_validate(quoted))[0]["phone_script"]["text"]
     assert "recommend someone for the role: Bri McAllister" in script, script
+
+
+@pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
+def test_news_congratulated_months_later_owns_that_it_is_late(tone: str) -> None:
+    # A check-in goes out months after the news was typed: "Congratulations" alone would
+    # present it as fresh.
+    said = set()
+    for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah", "Erin Walsh", "Femi Ade"):
+        body = decline_request(
+            tone=tone,
+            candidate={"name": name},
+            relationship={"company_news": "the opening of your new catheter lab"},
+        )
+        (check_in,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+        late = [mark for mark in ("elated", "been meaning") if mark in check_in["text"]]
+        assert late, check_in["text"]
+        said.update(late)
+        # The subject says whose news it is: "your news" alone could be anyone's.
+        assert check_in["subject"] in (
+            "Congratulations on the opening of your new catheter lab",
+            "Congratulations to the Acme Analytics team",
+        ), check_in["subject"]
+    assert said == {"elated", "been meaning"}  # both phrasings were composed
+
+
+def test_news_about_what_they_are_doing_is_a_thing_seen_not_a_clause() -> None:
+    news = "the new centre you are opening in Hamilton"
+    body = decline_request(relationship={"company_news": news}, stage="candidacy")
+    (check_in,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+    assert (
+        f"I saw the news about {news}, and I'd love to hear how it's all going."
+        in (check_in["text"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("common_ground", "said"),
+    [
+        ("Boston College alumni events", "swap news about Boston College alumni events"),
+        ("Atlanta Legal Aid volunteering", "with Atlanta Legal Aid volunteering in common"),
+    ],
+)
+def test_somewhere_both_belong_is_not_asked_for_its_latest_developments(
+    common_ground: str, said: str
+) -> None:
+    texts = []
+    for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah"):
+        body = decline_request(
+            candidate={"name": name}, relationship={"common_ground": common_ground}
+        )
+        texts += [f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]]
+    assert not [text for text in texts if "latest" in text or "thoughts on" in text]
+    assert any(said.lower() in text.lower() for text in texts)
+
+
+def test_a_title_s_unit_that_names_the_employer_is_not_said_twice() -> None:
+    body = decline_request(
+        role="Head Teacher, Early Learning Centre", company="Kōwhai Kids Early Learning"
+    )
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "the Head Teacher role at Kōwhai Kids Early Learning" in email
+    body["company"] = "St Mary's Hospital"
+    body["role"] = "Staff Nurse, Acute Medical Unit"
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "the Staff Nurse role in the Acute Medical Unit at St Mary's Hospital" in email
+
+
+def test_a_name_or_address_typed_partly_in_lowercase_or_in_capitals_is_written_properly() -> None:
+    body = decline_request(
+        candidate={"name": "Liam mcdonald", "email": "LIAM.MCDONALD@EXAMPLE.COM"},
+        referral={"name": "Ana de la Cruz", "email": "ANA@EXAMPLE.COM", "timing": "now"},
+    )
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    email = messages["email"]["text"]
+    assert email.endswith("\nLiam McDonald\nliam.mcdonald@example.com")
+    assert "recommend Ana de la Cruz for the role. You can reach Ana at ana@example.com." in email
+    assert "it's Liam McDonald" in messages["phone_script"]["text"]
+
+
+def test_a_team_is_greeted_without_the_article_of_the_employer_s_name() -> None:
+    body = decline_request(company="The Larkspur", recipient=None, tone="brief")
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.startswith("Hi Larkspur team,")
+    body = decline_request(company="Empire Federal Savings Bank, N.A.", stage="candidacy")
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "at Empire Federal Savings Bank." in email or "at Empire Federal Savings Bank," in email
+
+
+@pytest.mark.parametrize(
+    ("strengths", "said"),
+    [
+        (
+            "strong three-statement modeling and variance analysis.",
+            "Sam has strong three-statement modeling and variance analysis skills.",
+        ),
+        ("excellent stakeholder management", "Sam has excellent stakeholder management skills."),
+        ("strong teaching record", "Sam has a strong teaching record."),
+    ],
+)
+def test_a_skill_praised_is_had_as_a_skill(strengths: str, said: str) -> None:
+    referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
+    body = decline_request(referral=referral)
+    assert said in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
