@@ -542,9 +542,10 @@ def facts_from(
     detail = request.reason.detail
     detail = with_capital_i(detail) if detail is not None else None
     withheld = None
-    # A long reason says too much to leave out for a "tbh" or a "!!" in it: it is printed,
-    # and the guidance points at both.
-    if detail is not None and len(detail) <= DETAIL_LONG and reads_as_a_note(detail):
+    # However long, a reason in chat ("honestly … tbh … !!") is one a coach would have
+    # retyped before sending: the cold reads rewrote every such message that printed it. The
+    # guidance quotes it whole and asks for it in sentences.
+    if detail is not None and reads_as_a_note(detail):
         detail, withheld = None, request.reason.detail  # quoted as they typed it
     role_head, role_tail = title_in_prose(role)
     if role_tail is not None and names_the_employer(role_tail, company):

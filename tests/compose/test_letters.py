@@ -999,6 +999,11 @@ def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_not
         "—",
         "Honestly I got another offer yesterday that I've said yes to, it's closer to home.",
         "Family stuff has come up and I can't commit to a new job right now.",
+        # However long: the reads rewrote every message that printed a long one.
+        "So basically the commute would be nearly two hours each way, and with the kids"
+        " starting at a new school in January and my partner working nights, I just cant see"
+        " how I would make it work for the next year or so, which is a real shame because I"
+        " loved the team and the work sounded great.",
     ],
 )
 def test_a_reason_in_shorthand_or_without_words_is_left_out(detail: str) -> None:
