@@ -1082,6 +1082,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
     listed = " & " in fields[-1] or " and " in fields[-1]
     field = ", ".join(fields) if listed else fields[0]
+    field = " ".join(_said_in_full(word) for word in field.split(" "))  # "Product Mgmt"
     unit = field.split(" ")[-1].lower()
     first_word = field.split(" ", 1)[0].lower()
     if first_word in _UNITS and " of " in field:  # "X, Department of Microbiology"
@@ -1204,6 +1205,16 @@ _SAID_IN_FULL = {
     "eng.": "Engineer",
     "dev": "Developer",
     "coord.": "Coordinator",
+    "mgmt": "Management",
+    "mgmt.": "Management",
+    "mktg": "Marketing",
+    "mktg.": "Marketing",
+    "dept": "Department",
+    "dept.": "Department",
+    "govt": "Government",
+    "govt.": "Government",
+    "intl": "International",
+    "intl.": "International",
 }
 
 
@@ -1260,6 +1271,14 @@ def a_role(title: str) -> str:
     if lower[0] in ("a", "an"):
         return title
     article = "an" if _takes_an(title) else "a"
+    plural = _PLURAL_ROLES.get(lower[-1])
+    if plural and len(words) > 1 and words[-1].islower():
+        # "Product leadership roles" is a kind of role: "a product leadership role", as the
+        # templates say "if one opens up"; the capital a sentence gave it goes mid-sentence.
+        first = words[0]
+        if first[:1].isupper() and first[1:].islower() and words[1][:1].islower():
+            first = first.lower()
+        return f"{article} {' '.join([first, *words[1:-1], plural])}"
     aside = _TRAILING_ASIDE.search(title)
     said = aside[0].strip()[1:-1].strip() if aside else ""
     if aside and aside.start() > 0 and " " not in said and said.islower():
@@ -1297,6 +1316,16 @@ def a_role(title: str) -> str:
         if word in _ROLE_BREAKS:  # lower case: "in" of "Head of Sales in EMEA", not "In"
             return f"{article} {' '.join(words[:at])} role {' '.join(words[at:])}"
     return f"{article} {title} role"
+
+
+_PLURAL_ROLES = {
+    "roles": "role",
+    "positions": "position",
+    "jobs": "job",
+    "posts": "post",
+    "openings": "opening",
+    "opportunities": "opportunity",
+}
 
 
 # What may follow a title's comma without being the team or field the role is in:

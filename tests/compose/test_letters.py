@@ -514,6 +514,9 @@ def test_a_preferred_role_typed_with_its_article_gets_no_second_one() -> None:
         ("a leadership role", "be considered for a leadership role,"),
         ("Engineering Manager, Data Platform", "a Data Platform Engineering Manager role"),
         ("Engineering Manager, Senior", "a role like Engineering Manager, Senior"),
+        # Typed as a kind of role: one of them, as "if one opens up" needs.
+        ("Product leadership roles", "be considered for a product leadership role, so"),
+        ("UX research positions", "be considered for a UX research position, so"),
     ],
 )
 def test_the_better_fit_role_reads_as_one_noun_phrase(title: str, phrase: str) -> None:
@@ -1410,6 +1413,7 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Software Engineer, Senior", "the Senior Software Engineer role at"),
         ("Senior Executive Officer, Housing Policy", "the Senior Executive Officer role in Hous"),
         ("Assistant Professor, Nursing", "the Assistant Professor role in Nursing at"),
+        ("Sr. Mgr, Product Mgmt", "the Senior Manager role in Product Management at"),
         (
             "Sr. Manager, Risk & Compliance (AML/KYC) — EMEA",
             "the Senior Risk & Compliance Manager role at",
