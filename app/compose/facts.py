@@ -67,6 +67,7 @@ from app.compose.reading import (
     title_in_prose,
     topic_of,
     unshouted,
+    unshouted_name,
     unspoken,
     with_capital_i,
     with_capitals,
@@ -156,7 +157,8 @@ class Facts:
     typed_casually: str | None  # which fields, in our words: "the role, the common ground"
     # Typed all in lowercase, and given capitals (reading.with_capitals): "the company".
     capitalised: str | None
-    role_unshouted: bool  # typed in capitals, and written as a title (reading.unshouted)
+    # Typed in capitals, and written as a title or a name is (reading.unshouted): "the role".
+    unshouted: str | None
     detail_is_long: bool  # longer than a sentence or two: hard to say on a call
     detail_is_dated: bool  # says when ("yesterday morning"): beside a missed interview, a tell
     referral_name_missing: bool  # an email address but no name: recommended as "someone"
@@ -202,7 +204,6 @@ class Facts:
     address_as: MaybeTyped  # how they are greeted: given, or made from the name
     recipient_title: MaybeTyped
     detail: MaybeTyped
-    detail_spoken: MaybeTyped  # as said on a call: without emoji
     # A reason typed as a note or in shorthand (reading.reads_as_a_note): no message has it,
     # and `detail` is None; the guidance quotes it.
     detail_withheld: MaybeTyped
@@ -534,7 +535,8 @@ def facts_from(
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
     news = relationship.company_news
-    role, company = unshouted(with_capitals(request.role)), with_capitals(request.company)
+    role = unshouted(with_capitals(request.role))
+    company = unshouted_name(with_capitals(request.company))
     company_name = without_legal_suffix(company)
     # "The Larkspur" before a noun is "the Larkspur team", never "Hi The Larkspur team".
     if company_name[:4] in ("The ", "the ") and len(company_name) > 4:
@@ -551,12 +553,9 @@ def facts_from(
     if role_tail is not None and names_the_employer(role_tail, company):
         role_tail = None
     subject_role = in_subject(role, role_head, role_tail)
-    someone = referral is not None and any(
-        [referral.name, referral.email, related, referral.strengths]
-    )
-    # A later referral with no one in it would be a follow-up with nothing to say: the decline
-    # makes the general offer instead, so the candidate's offer is not lost.
-    later = referral is not None and referral.timing is ReferralTiming.later and someone
+    # A later referral with no one in it is still a follow-up: the general offer, made when
+    # the candidate asked (the reads took it in the decline for a "later" ignored).
+    later = referral is not None and referral.timing is ReferralTiming.later
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -596,7 +595,15 @@ def facts_from(
             if in_lowercase(text)
         )
         or None,
-        role != request.role and not in_lowercase(request.role),
+        " and ".join(
+            label
+            for label, typed, written in (
+                ("the role", request.role, role),
+                ("the company", request.company, company),
+            )
+            if written != typed and not in_lowercase(typed)
+        )
+        or None,
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and says_when(detail),
         unnamed,
@@ -632,7 +639,8 @@ def facts_from(
         team,
         address_as,
         recipient.title if recipient else None,
-        as_sentence(detail) if detail else None,
+        # Without emoji, written as said: "… since I'm in El Paso 🙁" read to the cold readers
+        # as a chat message pasted into a letter.
         as_sentence(unspoken(detail)) if detail else None,
         withheld,
         preferred.title if preferred else None,

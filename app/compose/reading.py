@@ -201,7 +201,8 @@ def strengths_as(strengths: str) -> str:
     more than was typed), "verb" ("led our move to Kubernetes"), "experience_in"
     ("distributed systems"), else
     "has"/"has_spent" ("ten years of Go", "five years building pipelines"), "has_skills"
-    ("strong variance analysis": "has strong variance analysis skills"), else "has"
+    ("strong variance analysis": "has strong variance analysis skills"), "record"
+    ("consistently closing deals": "has a track record of consistently closing …"), else "has"
     ("a great eye for type"), which suits any noun phrase; or
     "sentence" ("Her design work is excellent"), which stands on its own."""
     # A word of punctuation alone ("… five years") is no word: nothing to read it by.
@@ -221,6 +222,9 @@ def strengths_as(strengths: str) -> str:
         return "is" if _is_a_person(_head(words[1:])) else "has"
     if first in _VERBS or (first.endswith("ed") and (second in _DETERMINERS or second.isdigit())):
         return "verb"
+    if first.endswith("ly") and len(second) > 4 and second.endswith("ing"):
+        # "consistently closing deals above quota": what they keep doing is their record.
+        return "record"
     if second in _QUALITY_BEFORE or (second == "in" and first in _QUALITIES_IN):
         return "is"  # "brilliant at visual design": before "brilliant" passes for a person
     # "over a decade running …", "nearly ten years in …": the span comes a word or two later.
@@ -334,6 +338,8 @@ def common_as(common_ground: str) -> str:
         return "clause"
     if _SHARED.match(common_ground) is None and common_ground.lower().startswith(("our ", "the ")):
         return "thing"
+    if _SHARED.sub("", common_ground, count=1).lower().startswith("the "):
+        return "thing"  # "our shared love of the Pondoland coastline": a place, not a field
     # "Boston College alumni events", "Atlanta Legal Aid volunteering": somewhere they both
     # belong, which has no "latest developments" to ask their thoughts on.
     if any(word.lower().strip(",.") in _AFFILIATIONS for word in common_ground.split(" ")):
@@ -435,6 +441,13 @@ def news_of(news: str, company: str) -> str:
     was typed as one ("you opened a second clinic"), with the company as its subject when it
     was typed without one ("just won the NHS contract"), and without the words that date it."""
     news = _undated(news)
+    first, space, rest = news.partition(" ")
+    # "they just opened a depot", typed about them, is said to them: "you just opened …".
+    said_to = _SAID_TO_THEM.get(first.lower())
+    if said_to and rest:
+        news = f"{said_to}{space}{rest}"
+    elif first.lower() in _GERUNDS and rest:
+        news = f"{company} {news}"  # "winning the WWF grant": the Trust winning it
     if news.startswith("new "):  # "new branch opening in Halifax"
         news = f"the {news}"
     if news_is_a_clause(news):
@@ -456,6 +469,20 @@ def news_of(news: str, company: str) -> str:
 
 
 _CLAUSE_SUBJECTS = _words("you you've you're you'll they they've they're they'll we we're we'll")
+_SAID_TO_THEM = {
+    "they": "you",
+    "they've": "you've",
+    "they're": "you're",
+    "they'll": "you'll",
+    "their": "your",
+    "ye": "you",  # Irish English
+}
+# News typed as what they did, without who did it: "winning the WWF grant".
+_GERUNDS = _words(
+    "winning opening launching raising acquiring expanding hitting reaching securing landing"
+    " signing joining moving celebrating completing releasing publishing unveiling hiring"
+    " being getting"
+)
 
 
 def news_is_a_clause(news: str) -> bool:
@@ -638,7 +665,7 @@ def is_one_of_a_kind(title: str) -> bool:
 # A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
 _GROUPS = _words(
     "team recruiting recruitment hiring talent hr careers department personnel acquisition"
-    " resources"
+    " resources recruiter"
 )
 
 
@@ -647,7 +674,10 @@ def is_a_group(name: str) -> bool:
 
 
 # Words of a group's name that name no one in particular: "Hiring Team", "HR Department".
-_ANY_GROUP = _GROUPS | _words("the acquisition department dept people human resources & and")
+# "Hiring Manager" typed as a name is the job of whoever reads it: no one in particular.
+_ANY_GROUP = _GROUPS | _words(
+    "the acquisition department dept people human resources & and manager"
+)
 
 
 def is_any_team(name: str) -> bool:
@@ -789,6 +819,8 @@ _SHORTHAND = (
     r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically)(?!\w|\.\w)"
     r"|(?-i:(?<![\w.'’])i(?![\w.'’]))"
     r"|(?<!\w)[:;]-?[()PpDd](?!\w)"
+    # "(like 60%?)": a guess in chat, not a figure in a letter.
+    r"|(?<![\w.])like (?=\d)|\?\)"
 )
 _IN_SHORTHAND = re.compile(_SHORTHAND, re.IGNORECASE)
 # And emoji, braces and angle brackets, which no one puts in a letter either.
@@ -913,6 +945,27 @@ def unshouted(title: str) -> str:
             else word.lower()
             for word in title.split(" ")
         )
+    )
+
+
+def unshouted_name(company: str) -> str:
+    """An employer's name typed in capitals ("APEXWAFER TECHNOLOGIES", "WILDE + PARTNERS
+    AGENCY") as a letter writes it ("Apexwafer Technologies"). A name of one long word, or of
+    short ones, may be written so by its owner (NVIDIA, IKEA, KPMG LLP, HSBC UK): as typed, as
+    are its words of four letters or fewer."""
+    words = company.split(" ")
+    long_words = [
+        core
+        for core in (word.strip("().,;:!?\"'") for word in words)
+        if len(core) > 4 and core.isalpha() and core.lower() not in _LETTER_BY_LETTER
+    ]
+    if company != company.upper() or len(long_words) < 2 or not _PLAIN_WORDS.fullmatch(company):
+        return company
+    return " ".join(
+        _with_capital(word.lower(), first=index == 0)
+        if len(word.strip("().,;:!?\"'")) > 4 or word.lower() in _SMALL_WORDS
+        else word
+        for index, word in enumerate(words)
     )
 
 

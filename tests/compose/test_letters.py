@@ -558,7 +558,7 @@ def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith("Dear Acme Recruitment Team,")
     # Whoever answered the call is greeted, not the team, and without a gap to fill in.
-    assert messages["email"]["after_call"]["text"].startswith("Hello again,\n\n")
+    assert messages["email"]["after_call"]["text"].startswith("Dear Acme Recruitment Team,\n\n")
     assert messages["phone_script"]["text"].startswith("Hello, my name is Ana Ruiz.")
 
 
@@ -798,16 +798,17 @@ def test_only_a_title_where_the_name_goes_leaves_the_surname_to_fill_in() -> Non
     assert "put their surname in its place" in advice["check_address_as"]
 
 
-def test_a_later_referral_with_no_one_in_it_is_offered_in_the_decline() -> None:
-    # A follow-up that only says "I could recommend someone" has nothing to say, and dropping
-    # the offer would lose what the candidate asked for: the decline makes it, as for "now".
+def test_a_later_referral_with_no_one_in_it_is_offered_later() -> None:
+    # Dropped, the offer the candidate asked for is lost; in the decline, "later" is ignored.
     body = decline_request(referral={"timing": "later"}, relationship={"keep_in_touch": False})
     messages, guidance = _compose(DeclineRequest.model_validate(body))
-    assert messages["follow_ups"] == []
-    assert "I'd be glad to recommend someone from my network" in messages["email"]["text"]
-    assert "recommend someone" in messages["phone_script"]["text"]
+    (follow_up,) = messages["follow_ups"]
+    assert follow_up["kind"] == "referral"
+    assert "I'd like to recommend someone from my network." in follow_up["text"]
+    for text in _letters({key: value for key, value in messages.items() if key != "follow_ups"}):
+        assert "recommend" not in text, text
     advice = {item["code"]: item["message"] for item in guidance}
-    assert "referral_later" not in advice
+    assert "drafted as a follow-up" in advice["referral_later"]
     assert "have a name in mind" in advice["referral_consent"]
     named = decline_request(referral={"name": "Greg Tanaka", "timing": "later"})
     messages, guidance = _compose(DeclineRequest.model_validate(named))
@@ -816,12 +817,13 @@ def test_a_later_referral_with_no_one_in_it_is_offered_in_the_decline() -> None:
     assert "Add how you know Greg and what Greg would bring" in advice["referral_consent"]
 
 
-def test_a_call_never_reads_out_an_emoji() -> None:
+def test_no_message_reads_out_or_writes_an_emoji_in_the_reason() -> None:
     reason = {"category": "accepted_other_offer", "detail": "I accepted another offer 🙂"}
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(reason=reason)))
     assert "I accepted another offer." in messages["phone_script"]["text"]
-    assert "🙂" not in messages["phone_script"]["text"]
-    assert "I accepted another offer 🙂" in messages["email"]["text"]  # written: as typed
+    # Written, it read to the cold readers as a chat message pasted into a letter.
+    assert "I accepted another offer." in messages["email"]["text"]
+    assert not [text for text in _letters(messages) if "🙂" in text]
 
 
 def test_a_note_typed_to_follow_the_better_fit_role_follows_it() -> None:
@@ -1002,6 +1004,7 @@ def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_not
         "—",
         "Honestly I got another offer yesterday that I've said yes to, it's closer to home.",
         "Family stuff has come up and I can't commit to a new job right now.",
+        "The travel is a lot more than I expected (like 60%?) and I need to be home more.",
         # However long: the reads rewrote every message that printed a long one.
         "So basically the commute would be nearly two hours each way, and with the kids"
         " starting at a new school in January and my partner working nights, I just cant see"
@@ -1293,9 +1296,9 @@ def test_with_no_one_named_every_message_can_be_sent_as_it_is(tone: str) -> None
     # A bare "Hello," in writing reads as a blank left unfilled.
     for text in (*texts[:3], texts[-1]):
         assert not text.startswith("Hello,"), text
-    assert email["after_call"]["text"].startswith(
-        "Hi again," if tone == "brief" else "Hello again,"
-    )
+    # A formal letter is addressed as the stand-alone one is: "Hello again" is no salutation.
+    again = {"brief": "Hi again,", "warm": "Hello again,", "formal": "Dear Hiring Team,"}[tone]
+    assert email["after_call"]["text"].startswith(again)
     assert messages["linkedin_note"]["text"].startswith("Thank")
 
 
@@ -1583,7 +1586,9 @@ def test_news_still_to_come_is_asked_about_not_congratulated(news: str, said: st
     assert said in check_in["text"], check_in["text"]
     assert "I'd love to hear how it's all going." in check_in["text"]
     assert "ongratulat" not in check_in["text"] + check_in["subject"]
-    assert check_in["subject"] == "Following your news"
+    # "Following your news" read oddly: the subject names it, or says what the letter is.
+    subject = check_in["subject"]
+    assert subject == "Checking in" or subject.startswith(f"About {news.split(' ')[0].lower()}")
 
 
 def test_a_check_in_does_not_tell_them_where_they_work() -> None:
@@ -2017,9 +2022,68 @@ def test_a_team_is_greeted_without_the_article_of_the_employer_s_name() -> None:
         ),
         ("excellent stakeholder management", "Sam has excellent stakeholder management skills."),
         ("strong teaching record", "Sam has a strong teaching record."),
+        (
+            "consistently closing mid-market payroll deals above quota",
+            "Sam has a track record of consistently closing mid-market payroll deals above quota.",
+        ),
     ],
 )
 def test_a_skill_praised_is_had_as_a_skill(strengths: str, said: str) -> None:
     referral = {"name": "Sam Patel", "strengths": strengths, "timing": "now"}
     body = decline_request(referral=referral)
     assert said in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("news", "said"),
+    [
+        ("they just opened a new depot in Polokwane", "I saw that you opened a new depot in"),
+        ("ye launched the new ISOBUS terminal", "I saw that you launched the new ISOBUS"),
+        ("congrats on winning the WWF grant!!", "read about Acme Analytics winning the WWF grant"),
+    ],
+)
+def test_news_typed_about_them_is_said_to_them(news: str, said: str) -> None:
+    texts = []
+    for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah"):
+        body = decline_request(candidate={"name": name}, relationship={"company_news": news})
+        texts += [f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]]
+    assert any(said in text for text in texts), texts
+    assert not [text for text in texts if " they " in text or "about winning" in text]
+
+
+def test_a_place_loved_in_common_is_not_asked_for_its_latest() -> None:
+    common = "our shared love of the Pondoland coastline"
+    texts = []
+    for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah"):
+        body = decline_request(candidate={"name": name}, relationship={"common_ground": common})
+        texts += [f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]]
+    assert not [text for text in texts if "latest in the" in text or "thoughts on the" in text]
+
+
+@pytest.mark.parametrize("name", ["hiring manager", "Hiring Manager", "Recruiter"])
+def test_a_job_typed_as_the_recipient_s_name_is_not_greeted_as_a_name(name: str) -> None:
+    body = decline_request(recipient={"name": name}, tone="brief")
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.startswith("Hi Acme Analytics team,"), email
+
+
+def test_a_call_to_no_one_named_says_the_title_once() -> None:
+    body = decline_request(stage="candidacy", recipient=None, tone="formal")
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert script.count("Senior Data Engineer") == 1, script
+    assert "my application for the role." in script
+
+
+def test_an_employer_typed_in_capitals_is_written_as_a_name() -> None:
+    body = decline_request(company="APEXWAFER TECHNOLOGIES PTE. LTD.", stage="candidacy")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert "at Apexwafer Technologies" in messages["email"]["text"]
+    assert not [text for text in _letters(messages) if "APEXWAFER" in text]
+    (advice,) = [item["message"] for item in guidance if item["code"] == "check_typing"]
+    assert "You typed the company in capitals" in advice
+    # A name its owner writes in capitals stays as typed.
+    for company in ("KPMG LLP", "NVIDIA", "HSBC UK BANK"):
+        body = decline_request(company=company, stage="candidacy")
+        messages, guidance = _compose(DeclineRequest.model_validate(body))
+        assert company.split(" ")[0] in messages["email"]["text"]
+        assert "check_typing" not in [item["code"] for item in guidance]
