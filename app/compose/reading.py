@@ -79,6 +79,12 @@ _BROUGHT_HEADS = _words(
 )
 
 
+_CREDENTIALS = _words(
+    "licence license certificate certification qualification degree diploma accreditation"
+    " ticket registration"
+)
+
+
 # How a skill is praised ("strong", "excellent"), and what an activity's name ends with
 # ("modeling", "analysis", "management", "negotiation", "leadership").
 _SKILLED = _words("strong excellent solid great superb outstanding exceptional")
@@ -246,6 +252,9 @@ def strengths_as(strengths: str) -> str:
             if after_and and after_and[0] in _CLAUSE_OPENERS | _DETERMINERS | _QUALITIES_IN:
                 return "has"
         return "has_spent" if spent else "has"
+    if any(word in _CREDENTIALS for word in words[:3]):
+        # "B1 licence on the Boeing 737": a credential, had as one.
+        return "has_an" if _takes_an(strengths.lstrip()) else "has_a"
     head = _head(words)
     if _is_a_person(head):
         # "strong operator with board-level experience": a kind of person typed without "a".
@@ -901,6 +910,8 @@ def reads_as_a_note(detail: str) -> bool:
         or _IN_SHORTHAND.search(detail) is not None
         or "!!" in detail
         or not any(character.isalnum() for character in detail)
+        # "THE FIXED CTC IS LOWER THAN MY CURRENT SALARY.": shouted, in a letter
+        or (detail == detail.upper() and sum(character.isalpha() for character in detail) > 12)
     )
 
 
@@ -963,10 +974,19 @@ def unshouted_name(company: str) -> str:
         return company
     return " ".join(
         _with_capital(word.lower(), first=index == 0)
-        if len(word.strip("().,;:!?\"'")) > 4 or word.lower() in _SMALL_WORDS
+        if len(word.strip("().,;:!?\"'")) > 4
+        or word.lower().strip(".,") in _SMALL_WORDS | _NAME_WORDS
         else word
         for index, word in enumerate(words)
     )
+
+
+# Short words of employers' names that are words, not initials: "ZENITH LIFE INSURANCE CO."
+_NAME_WORDS = _words(
+    "co co. corp corp. inc inc. ltd ltd. life bank home care food farm farms city land gold star"
+    " blue red west east new one pay tech labs lab data auto fund fire rail air sea sun oak"
+    " hill park bay law arts club hall york"
+)
 
 
 def in_capitals(title: str) -> bool:

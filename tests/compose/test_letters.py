@@ -548,7 +548,10 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
     assert "Dr. Tomasz Wolski, who reported to me at Sophos, for the" in messages["email"]["text"]
     on_its_own = dict(referral, strengths="her design work is excellent.")
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=on_its_own)))
-    assert "Unilever, for the role. Her design work is excellent." in messages["email"]["text"]
+    assert (
+        "Unilever, for the Senior Data Engineer role. Her design work is excellent."
+        in messages["email"]["text"]
+    )
     script = messages["phone_script"]["text"]
     assert "my former colleague at Unilever. Her design work is excellent." in script
 
@@ -1005,6 +1008,7 @@ def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_not
         "Honestly I got another offer yesterday that I've said yes to, it's closer to home.",
         "Family stuff has come up and I can't commit to a new job right now.",
         "The travel is a lot more than I expected (like 60%?) and I need to be home more.",
+        "THE FIXED CTC IS LOWER THAN MY CURRENT SALARY.",
         # However long: the reads rewrote every message that printed a long one.
         "So basically the commute would be nearly two hours each way, and with the kids"
         " starting at a new school in January and my partner working nights, I just cant see"
@@ -1496,7 +1500,8 @@ def test_someone_typed_with_what_they_go_by_is_called_that() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     text = messages["email"]["text"]
     assert text.startswith("Hi Bob,")
-    assert "recommend Mae McAllister for the role. You can reach Mae at mae@example.com." in text
+    recommended = "recommend Mae McAllister for the Senior Data Engineer role."
+    assert f"{recommended} You can reach Mae at mae@example.com." in text
     assert "Maeve" not in "".join(_letters(messages))
     assert "email today to confirm, with Mae's details." in messages["phone_script"]["text"]
 
@@ -1924,7 +1929,7 @@ def test_a_withdrawal_before_an_interview_says_my_application_once() -> None:
             assert text.count("my application") <= 1, text
     quoted = decline_request(referral={"name": 'Brianna "Bri" McAllister', "timing": "now"})
     script = _compose(DeclineRequest.model_validate(quoted))[0]["phone_script"]["text"]
-    assert "recommend someone for the role: Bri McAllister" in script, script
+    assert "recommend someone for the Senior Data Engineer role: Bri McAllister" in script, script
 
 
 @pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
@@ -2000,7 +2005,8 @@ def test_a_name_or_address_typed_partly_in_lowercase_or_in_capitals_is_written_p
     messages, _ = _compose(DeclineRequest.model_validate(body))
     email = messages["email"]["text"]
     assert email.endswith("\nLiam McDonald\nliam.mcdonald@example.com")
-    assert "recommend Ana de la Cruz for the role. You can reach Ana at ana@example.com." in email
+    recommended = "recommend Ana de la Cruz for the Senior Data Engineer role."
+    assert f"{recommended} You can reach Ana at ana@example.com." in email
     assert "it's Liam McDonald" in messages["phone_script"]["text"]
 
 
@@ -2022,6 +2028,8 @@ def test_a_team_is_greeted_without_the_article_of_the_employer_s_name() -> None:
         ),
         ("excellent stakeholder management", "Sam has excellent stakeholder management skills."),
         ("strong teaching record", "Sam has a strong teaching record."),
+        ("B1 licence on the Boeing 737", "Sam has a B1 licence on the Boeing 737."),
+        ("HGV licence and a clean record", "Sam has an HGV licence and a clean record."),
         (
             "consistently closing mid-market payroll deals above quota",
             "Sam has a track record of consistently closing mid-market payroll deals above quota.",
@@ -2068,10 +2076,25 @@ def test_a_job_typed_as_the_recipient_s_name_is_not_greeted_as_a_name(name: str)
 
 
 def test_a_call_to_no_one_named_says_the_title_once() -> None:
-    body = decline_request(stage="candidacy", recipient=None, tone="formal")
+    body = decline_request(stage="candidacy", recipient=None, tone="formal", preferred_role=None)
     script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
     assert script.count("Senior Data Engineer") == 1, script
     assert "my application for the role." in script
+
+
+@pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
+def test_a_referral_after_the_better_fit_role_says_which_role_it_is_for(tone: str) -> None:
+    # Right after "I'd love to be considered for a Brand Manager role", "for the role" reads
+    # as that one.
+    for referral in ({"timing": "now"}, {"name": "Sam Patel", "timing": "now"}):
+        body = decline_request(tone=tone, referral=referral)
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        for text in (messages["email"]["text"], messages["phone_script"]["text"]):
+            assert re.search(r"recommend[^.]* for the Senior Data Engineer (role|position)", text)
+        body["preferred_role"] = None
+        messages, _ = _compose(DeclineRequest.model_validate(body))
+        for text in (messages["email"]["text"], messages["phone_script"]["text"]):
+            assert re.search(r"recommend[^.]* for the (role|position)", text), text
 
 
 def test_an_employer_typed_in_capitals_is_written_as_a_name() -> None:
@@ -2081,9 +2104,50 @@ def test_an_employer_typed_in_capitals_is_written_as_a_name() -> None:
     assert not [text for text in _letters(messages) if "APEXWAFER" in text]
     (advice,) = [item["message"] for item in guidance if item["code"] == "check_typing"]
     assert "You typed the company in capitals" in advice
+    body = decline_request(company="ZENITH LIFE INSURANCE CO.", stage="candidacy")
+    assert (
+        "at Zenith Life Insurance Co."
+        in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    )
     # A name its owner writes in capitals stays as typed.
     for company in ("KPMG LLP", "NVIDIA", "HSBC UK BANK"):
         body = decline_request(company=company, stage="candidacy")
         messages, guidance = _compose(DeclineRequest.model_validate(body))
         assert company.split(" ")[0] in messages["email"]["text"]
         assert "check_typing" not in [item["code"] for item in guidance]
+
+
+def test_a_referral_known_by_a_sentence_is_not_an_aside_in_brackets() -> None:
+    referral = {"name": "Julia Brandt", "relationship": "we studied together at TU Munich"}
+    body = decline_request(tone="formal", preferred_role=None, referral=referral)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert (
+        "I would like to recommend Julia Brandt for the position; we studied together at TU Munich."
+        in messages["email"]["text"]
+    )
+    (follow_up,) = [
+        f
+        for f in _compose(
+            DeclineRequest.model_validate({**body, "referral": {**referral, "timing": "later"}})
+        )[0]["follow_ups"]
+        if f["kind"] == "referral"
+    ]
+    # "looking for someone …, I'd like to recommend someone" said "someone" twice.
+    assert "still be looking to fill the Senior Data Engineer position" in follow_up["text"]
+
+
+@pytest.mark.parametrize("common", ["running a small clinic well", "open-source data tooling"])
+def test_common_ground_is_asked_about_in_words_that_fit_a_topic_or_an_activity(
+    common: str,
+) -> None:
+    texts = []
+    for tone in ("warm", "formal", "brief"):
+        for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah"):
+            body = decline_request(
+                tone=tone, candidate={"name": name}, relationship={"common_ground": common}
+            )
+            texts += [
+                f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+            ]
+    assert not [t for t in texts if "the latest in" in t or "developments in" in t]
+    assert all(common in text for text in texts)
