@@ -36,6 +36,10 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
     with_preferred = facts.preferred_role is not None and (
         facts.reason != "company_fit" or facts.preferred_role_condition is not None
     )
+    if not hooks and with_preferred:
+        # The role they would rather have is reason enough for one check-in, and its only
+        # subject: months on, a role like it may have opened.
+        return [("preferred", True)]
     return [(hook, with_preferred and visit == len(hooks) - 1) for visit, hook in enumerate(hooks)]
 
 

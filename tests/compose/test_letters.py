@@ -18,11 +18,14 @@ from app.compose.facts import DETAIL_LONG, addressed_as
 from app.compose.layout import SUBJECT_MAX
 from app.compose.phone import VOICEMAIL_MAX_WORDS, spoken_words
 from app.compose.reading import (
+    a_role,
     as_name,
     as_sentence,
+    condition_of,
     is_formal_address,
     news_of,
     reads_as_a_note,
+    role_with_note,
     topic_of,
 )
 from app.compose.wording import reason_table
@@ -267,23 +270,40 @@ def test_check_ins_have_something_to_say_and_a_person_to_say_it_to(
         return
     check_ins = [f for f in messages["follow_ups"] if f["kind"] == "check_in"]
     relationship = request.relationship
-    # What a check-in can be about; the better-fit role only rides along in the last one.
+    # What a check-in can be about; the better-fit role rides along in the last one, or with
+    # neither, is the one check-in's subject (unless they left over culture without saying
+    # what would change their mind, or it is the recipient's own title).
     hooks = [hook for hook in (relationship.company_news, relationship.common_ground) if hook]
-    if request.recipient is None or not relationship.keep_in_touch:
+    preferred = request.preferred_role
+    recipient = request.recipient
+    asked_for = (
+        preferred is not None
+        and (
+            request.reason.category.value != "company_fit"
+            or condition_of(preferred.note or "") is not None
+        )
+        and not (
+            recipient
+            and recipient.title
+            and preferred.title.casefold() == recipient.title.casefold()
+        )
+    )
+    if recipient is None or not relationship.keep_in_touch:
         assert check_ins == []
         return
-    assert len(check_ins) == min(2, len(hooks))
+    assert len(check_ins) == min(2, len(hooks) or int(asked_for))
     said = (
         [news_of(relationship.company_news, request.company)] if relationship.company_news else []
     )
     said += [topic_of(relationship.common_ground)] if relationship.common_ground else []
     for check_in, hook in zip(check_ins, said, strict=False):
         assert hook in check_in["text"]
-    if check_ins and request.preferred_role is not None:
-        assert request.preferred_role.title in check_ins[-1]["text"]
-        assert all(request.preferred_role.title not in c["text"] for c in check_ins[:-1])
+    if check_ins and preferred is not None and asked_for:
+        phrase = role_with_note(a_role(preferred.title), preferred.note or "")
+        assert phrase in check_ins[-1]["text"]
+        assert all(phrase not in c["text"] for c in check_ins[:-1])
     codes = {item["code"] for item in guidance}
-    assert ("check_ins_need_a_reason" in codes) == (not hooks)
+    assert ("check_ins_need_a_reason" in codes) == (not hooks and not asked_for)
 
 
 @EXAMPLES
@@ -571,6 +591,13 @@ def test_common_ground_typed_as_a_note_is_not_quoted_to_the_recipient() -> None:
         DeclineRequest.model_validate(decline_request(relationship=relationship))
     )
     assert "seahawks" not in " ".join(_letters(messages))
+    # With the better-fit role to ask about, a check-in is drafted about that alone.
+    (check_in,) = messages["follow_ups"]
+    assert "Data Platform Engineering Manager role" in check_in["text"]
+    (advice,) = [item["message"] for item in guidance if item["code"] == "check_ins_scheduled"]
+    assert "reads like a note to yourself" in advice
+    body = decline_request(relationship=relationship, preferred_role=None)
+    _, guidance = _compose(DeclineRequest.model_validate(body))
     (advice,) = [item["message"] for item in guidance if item["code"] == "check_ins_need_a_reason"]
     assert "reads like a note to yourself" in advice
 
