@@ -596,6 +596,8 @@ def test_common_ground_typed_as_a_note_is_not_quoted_to_the_recipient() -> None:
     assert "Data Platform Engineering Manager role" in check_in["text"]
     (advice,) = [item["message"] for item in guidance if item["code"] == "check_ins_scheduled"]
     assert "reads like a note to yourself" in advice
+    assert "A check-in about the role you would rather have" in advice
+    assert "it gives the check-in more to say" in advice
     body = decline_request(relationship=relationship, preferred_role=None)
     _, guidance = _compose(DeclineRequest.model_validate(body))
     (advice,) = [item["message"] for item in guidance if item["code"] == "check_ins_need_a_reason"]
