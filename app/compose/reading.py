@@ -88,7 +88,7 @@ _CREDENTIALS = _words(
 # How a skill is praised ("strong", "excellent"), and what an activity's name ends with
 # ("modeling", "analysis", "management", "negotiation", "leadership").
 _SKILLED = _words("strong excellent solid great superb outstanding exceptional")
-_ACTIVITIES = ("ing", "ysis", "ment", "tion", "ship")
+_ACTIVITIES = ("ing", "ysis", "ment", "tion", "ship", "design")
 
 
 # Heads that take "a" when typed bare: "strong teaching record", "good eye for detail".
@@ -606,7 +606,8 @@ _LEGAL_SUFFIX = re.compile(
     r",?\s+(?:\(?pty\)?\.?(?: ltd\.?)?|pte\.?(?: ltd\.?)?|sdn\.? bhd\.?|ltd\.?|limited|inc\.?"
     r"|llc|l\.l\.c\.|llp|pllc|p\.c\.|plc|pvt\.? ltd\.?"
     r"|private limited|gmbh(?: & co\.? kg)?|co\.? kg|kg|ag|s\.a\.|s\.a\.s\.?|sarl|s\.r\.l\.|b\.v\."
-    r"|n\.v\.|a/s|asa|oy|oyj|clg|dac|unlimited company|sas|sa|srl|spa|s\.p\.a\.|bv|nv|ab|aps"
+    r"|n\.v\.|a/s|asa|oy|oyj|clg|dac|unlimited company|sas|sa|srl|s\.p\.a\.|bv|nv|ab|aps"
+    r"|(?-i:SpA|SPA)"  # never "Resort & Spa"
     r"|ltda\.?|sp\. z o\.o\.|soc|mbb|partg|partg mbb|e\.v\.|ggmbh|kgaa|se|s\.l\.|n\.a\.)$",
     re.IGNORECASE,
 )

@@ -1024,7 +1024,8 @@ def test_a_reason_typed_as_a_note_is_left_out_and_pointed_out(detail: str, a_not
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert (detail not in "".join(_letters(messages))) is a_note
     if a_note:  # the table's words for pay stand in
-        assert "the salary isn't quite what I need" in messages["email"]["text"]
+        # "pay": an hourly rate is no salary.
+        assert "the pay isn't quite what I need" in messages["email"]["text"]
 
 
 @pytest.mark.parametrize(
@@ -1490,6 +1491,8 @@ def test_a_title_typed_in_capitals_is_written_as_a_title(role: str, written: str
     ("company", "in_a_sentence"),
     [
         ("Maison Lefèvre (UK) Ltd.", "at Maison Lefèvre, and"),
+        ("Harborview Resort & Spa", "at Harborview Resort & Spa, and"),  # no S.p.A.
+        ("Ferrari SpA", "at Ferrari, and"),
         ("P. J. O'Rourke & Sons (Plumbing, Heating & Gas)", "at P. J. O'Rourke & Sons, and"),
         ("Mid Wessex Care Board — Community Services", "at the Mid Wessex Care Board, and"),
         ("London Borough of Eastbridge", "at the London Borough of Eastbridge, and"),
@@ -2056,6 +2059,10 @@ def test_a_team_is_greeted_without_the_article_of_the_employer_s_name() -> None:
             "Sam has strong three-statement modeling and variance analysis skills.",
         ),
         ("excellent stakeholder management", "Sam has excellent stakeholder management skills."),
+        (
+            "strong Deswik scheduling and underground layout design",
+            "Sam has strong Deswik scheduling and underground layout design skills.",
+        ),
         ("strong teaching record", "Sam has a strong teaching record."),
         ("B1 licence on the Boeing 737", "Sam has a B1 licence on the Boeing 737."),
         ("HGV licence and a clean record", "Sam has an HGV licence and a clean record."),
@@ -2180,3 +2187,16 @@ def test_common_ground_is_asked_about_in_words_that_fit_a_topic_or_an_activity(
             ]
     assert not [t for t in texts if "the latest in" in t or "developments in" in t]
     assert all(common in text for text in texts)
+
+
+def test_a_brief_check_in_to_someone_addressed_formally_asks_nothing_chatty() -> None:
+    texts = []
+    for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah"):
+        body = decline_request(
+            tone="brief",
+            candidate={"name": name},
+            recipient={"name": "Tan Kah Hock", "address_as": "Mr Tan"},
+            relationship={"common_ground": "we both started out in F&B service"},
+        )
+        texts += [f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]]
+    assert not [text for text in texts if "up to?" in text or "It was fun" in text], texts
