@@ -1131,6 +1131,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
     )
     segments = [part.strip() for part in _DASH_BREAK.split(kept.strip()) if part.strip()]
+    if len(segments) > 1 and all(word.lower() in _TERMS_ONLY for word in segments[0].split()):
+        segments = segments[1:]
     if not segments:
         return title, None
     job, *rest = [part.strip() for part in segments[0].split(",") if part.strip()] or [title]
@@ -1199,7 +1201,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     return job, f"({field})"
 
 
-_SHIFTS = _words("nights days weekends evenings locum bank")
+_SHIFTS = _words("nights days weekends evenings locum bank seasonal casual")
+# A job board's first part that says only on what terms ("Christmas Temp - Sales Assistant"):
+# the job is the part after it.
+_TERMS_ONLY = _words("christmas holiday summer winter seasonal casual temp temporary contract")
 _KIND_ASIDE = re.compile(r"^([^(),|–—]+?) \(([A-Z][a-z]+)\)")
 
 

@@ -1451,6 +1451,7 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Senior Executive Officer, Housing Policy", "the Senior Executive Officer role in Hous"),
         ("Assistant Professor, Nursing", "the Assistant Professor role in Nursing at"),
         ("Sr. Mgr, Product Mgmt", "the Senior Manager role in Product Management at"),
+        ("Christmas Temp - Sales Assistant (Seasonal)", "the Sales Assistant role at"),
         (
             "Sr. Manager, Risk & Compliance (AML/KYC) — EMEA",
             "the Senior Risk & Compliance Manager role at",
