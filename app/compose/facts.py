@@ -324,13 +324,19 @@ def _free_texts(request: DeclineRequest) -> list[tuple[str, str]]:
 
 
 def _typed_casually(
-    request: DeclineRequest, *, common_is_a_note: bool, detail_used: bool, role_printed: str
+    request: DeclineRequest,
+    *,
+    common_is_a_note: bool,
+    detail_used: bool,
+    role_printed: str,
+    news_printed: str | None,
 ) -> str | None:
     """The fields typed as one would in a chat: a lowercase title or company, "tbh", an emoji;
     `common_is_a_note` when the common ground was typed as a note (reading.common_as), and
     `detail_used` unless the reason was left out of the messages (reading.reads_as_a_note), and
-    `role_printed` the title as the messages print it: a job board's "32-40 hrs" left out of
-    them is nothing to retype."""
+    `role_printed` and `news_printed` the title and the news as the messages print them: a job
+    board's "32-40 hrs", a "congrats!!" or a "you guys" left out of them is nothing to
+    retype, nor is an emoji left out of the reason."""
     preferred = request.preferred_role
     # The role and the company in lowercase are given capitals (see `capitalised`); the
     # better-fit role is printed as typed.
@@ -352,8 +358,12 @@ def _typed_casually(
         unused.add("the common ground")
     if not detail_used:
         unused.add("the reason")
+    printed = {"the news about them": news_printed or ""}
     texts = [
-        (label, with_capital_i(text) if label == "the reason" else text)
+        (
+            label,
+            unspoken(with_capital_i(text)) if label == "the reason" else printed.get(label, text),
+        )
         for label, text in _free_texts(request)
     ]
     labels += [label for label, text in texts if label not in unused and looks_casual(text)]
@@ -556,6 +566,7 @@ def facts_from(
     # A later referral with no one in it is still a follow-up: the general offer, made when
     # the candidate asked (the reads took it in the decline for a "later" ignored).
     later = referral is not None and referral.timing is ReferralTiming.later
+    news_printed = news_of(news, company) if news else None
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -588,6 +599,7 @@ def facts_from(
             common_is_a_note=shared_as == "note",
             detail_used=not withheld,
             role_printed=f"{subject_role} {role_head}",
+            news_printed=news_printed,
         ),
         " and ".join(
             label
@@ -662,6 +674,6 @@ def facts_from(
         strengths_of(referral.strengths) if referral and referral.strengths else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
-        news_of(news, company) if news else None,
+        news_printed,
         in_prose(accepted_company) if accepted_company else None,
     )

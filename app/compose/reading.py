@@ -450,6 +450,7 @@ def news_of(news: str, company: str) -> str:
     was typed as one ("you opened a second clinic"), with the company as its subject when it
     was typed without one ("just won the NHS contract"), and without the words that date it."""
     news = _undated(news)
+    news = _YOU_GUYS.sub("you", news)  # "you guys", to a tax partner, is "you"
     first, space, rest = news.partition(" ")
     # "they just opened a depot", typed about them, is said to them: "you just opened …".
     said_to = _SAID_TO_THEM.get(first.lower())
@@ -477,6 +478,7 @@ def news_of(news: str, company: str) -> str:
     return news[0].lower() + news[1:] if first in ("The", "Your", "Our", "Its", "Their") else news
 
 
+_YOU_GUYS = re.compile(r"\byou guys\b", re.IGNORECASE)
 _CLAUSE_SUBJECTS = _words("you you've you're you'll they they've they're they'll we we're we'll")
 _SAID_TO_THEM = {
     "they": "you",

@@ -581,7 +581,7 @@ def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith("Dear Acme Recruitment Team,")
     # Whoever answered the call is greeted, not the team, and without a gap to fill in.
-    assert messages["email"]["after_call"]["text"].startswith("Dear Acme Recruitment Team,\n\n")
+    assert messages["email"]["after_call"]["text"].startswith("Hello again,\n\n")
     assert messages["phone_script"]["text"].startswith("Hello, my name is Ana Ruiz.")
 
 
@@ -708,10 +708,16 @@ def test_casual_typing_and_a_long_reason_are_pointed_out() -> None:
     for casual in (
         {"role": "sr. ux designer"},
         {"company": "bloom & co"},
-        {"reason": {"category": "location", "detail": "The commute is two hours each way 😩"}},
+        {"preferred_role": {"title": "ops lead w/ more mgmt"}},
         {"relationship": {"company_news": "ur new CLI 🚀"}},
     ):
         assert "check_typing" in _guidance(decline_request(**casual)), casual
+    # What the messages leave out is nothing to retype: a reason's emoji, a news "you guys".
+    for left_out in (
+        {"reason": {"category": "location", "detail": "The commute is two hours each way 😩"}},
+        {"relationship": {"company_news": "the new studio you guys opened"}},
+    ):
+        assert "check_typing" not in _guidance(decline_request(**left_out)), left_out
     long = {"category": "role_fit", "detail": "The role is mostly operational. " * 9}
     advice = _guidance(decline_request(reason=long))["review_detail"]
     assert "At this length they are hard to say on a call" in advice
@@ -1330,8 +1336,8 @@ def test_with_no_one_named_every_message_can_be_sent_as_it_is(tone: str) -> None
     # A bare "Hello," in writing reads as a blank left unfilled.
     for text in (*texts[:3], texts[-1]):
         assert not text.startswith("Hello,"), text
-    # A formal letter is addressed as the stand-alone one is: "Hello again" is no salutation.
-    again = {"brief": "Hi again,", "warm": "Hello again,", "formal": "Dear Hiring Team,"}[tone]
+    # "Dear Hiring Team," read as a form letter to the person just spoken to.
+    again = "Hi again," if tone == "brief" else "Hello again,"
     assert email["after_call"]["text"].startswith(again)
     assert messages["linkedin_note"]["text"].startswith("Thank")
 
@@ -2201,3 +2207,24 @@ def test_a_brief_check_in_to_someone_addressed_formally_asks_nothing_chatty() ->
         )
         texts += [f["text"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]]
     assert not [text for text in texts if "up to?" in text or "It was fun" in text], texts
+
+
+def test_a_referral_known_by_their_job_is_not_recommended_for_the_job_first() -> None:
+    # "recommend for the Assistant Editor role: an assistant editor I worked with" said it twice.
+    referral = {"relationship": "an assistant editor I worked with at Film4", "timing": "now"}
+    body = decline_request(role="Assistant Editor", referral=referral)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert (
+        "If it helps, I know someone I'd recommend: an assistant editor I worked with at Film4."
+        in messages["email"]["text"]
+    )
+    assert (
+        "I'd also be glad to recommend an assistant editor I worked with at Film4, if that would"
+        in messages["phone_script"]["text"]
+    )
+
+
+def test_news_typed_with_you_guys_is_said_as_you() -> None:
+    body = decline_request(relationship={"company_news": "the new studio you guys opened"})
+    (check_in,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+    assert "the new studio you opened" in check_in["text"]
