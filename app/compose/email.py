@@ -58,12 +58,14 @@ _SUBJECT = Step("email:subject", ("email/subject.txt",), as_rendered)
 # without ("Senior Manager" for "Senior Manager, Supply Chain Planning & Analytics"), then the
 # role is left out. `bracketed`: the title ends in brackets, so the voicemail note opens no
 # second pair.
+# The voicemail's note goes before the whole title: it ties the email to the message they
+# have, and the title said as a sentence says it (the readers missed it when it was left out).
 _SUBJECTS = (
     {"with_role": True, "short_role": False, "with_tail": False, "with_note": True},
-    {"with_role": True, "short_role": False, "with_tail": False, "with_note": False},
     {"with_role": True, "short_role": True, "with_tail": True, "with_note": True},
-    {"with_role": True, "short_role": True, "with_tail": True, "with_note": False},
     {"with_role": True, "short_role": True, "with_tail": False, "with_note": True},
+    {"with_role": True, "short_role": False, "with_tail": False, "with_note": False},
+    {"with_role": True, "short_role": True, "with_tail": True, "with_note": False},
     {"with_role": True, "short_role": True, "with_tail": False, "with_note": False},
     {"with_role": False, "short_role": False, "with_tail": False, "with_note": True},
     {"with_role": False, "short_role": False, "with_tail": False, "with_note": False},

@@ -2228,3 +2228,23 @@ def test_news_typed_with_you_guys_is_said_as_you() -> None:
     body = decline_request(relationship={"company_news": "the new studio you guys opened"})
     (check_in,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
     assert "the new studio you opened" in check_in["text"]
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "Senior Manager, Clinical Operations and Patient Flow",
+        "Heavy Equipment Operator - Haul Truck (CAT 793) - Rotating Shift 14/14",
+        "Christmas Temp - Sales Assistant (Seasonal)",
+    ],
+)
+def test_the_email_after_a_voicemail_says_so_in_its_subject_however_long_the_title(
+    role: str,
+) -> None:
+    for stage in ("offer", "candidacy"):
+        body = decline_request(role=role, stage=stage)
+        subject = _compose(DeclineRequest.model_validate(body))[0]["email"]["after_voicemail"][
+            "subject"
+        ]
+        assert "following up on my voicemail" in subject, subject
+        assert len(subject) <= SUBJECT_MAX
