@@ -118,7 +118,8 @@ def _is_a_person(noun: str) -> bool:
 
 _YEARS_OF = re.compile(
     r"^(\d+\+?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
-    r" (?:years|yrs) of (?=((?:\S+ ){0,3}experience\b)?)",
+    # "six years of Go and Postgres work on …" says what it is already: had as typed.
+    r" (?:years|yrs) of (?!(?:\S+ ){0,4}work\b)(?=((?:\S+ ){0,3}experience\b)?)",
     re.IGNORECASE,
 )
 
