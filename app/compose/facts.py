@@ -22,6 +22,7 @@ from markupsafe import escape
 from app.compose.environment import MARK, STOP_MARK
 from app.compose.reading import (
     COURTESY_TITLES,
+    RANKS,
     ROLE_NOUNS,
     a_role,
     apologises,
@@ -416,6 +417,11 @@ def addressed_as(name: str) -> str:
         people = name.replace(" & ", " and ").split(" and ")
         return " and ".join(addressed_as(person) for person in people if person)
     words = without_post_nominals(name).split(" ")
+    ranks = []
+    while len(words) > 1 and words[0].lower() in RANKS:
+        ranks.append(RANKS[words.pop(0).lower()])
+    if ranks:
+        return f"{' '.join(ranks)} {surname_of(words)}"
     if len(words) > 1 and words[0].lower() in COURTESY_TITLES:
         return f"{words[0]} {surname_of(words[1:])}"
     return given_name(words)
@@ -545,8 +551,10 @@ def facts_from(
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
     news = relationship.company_news
-    role = unshouted(with_capitals(request.role))
-    company = unshouted_name(with_capitals(request.company))
+    # An emoji is for a job board ("Visual Merchandiser 💫"), not a letter or a call.
+    typed_role = with_capitals(unspoken(request.role))
+    typed_company = with_capitals(unspoken(request.company))
+    role, company = unshouted(typed_role), unshouted_name(typed_company)
     company_name = without_legal_suffix(company)
     # "The Larkspur" before a noun is "the Larkspur team", never "Hi The Larkspur team".
     if company_name[:4] in ("The ", "the ") and len(company_name) > 4:
@@ -610,10 +618,10 @@ def facts_from(
         " and ".join(
             label
             for label, typed, written in (
-                ("the role", request.role, role),
-                ("the company", request.company, company),
+                ("the role", typed_role, role),
+                ("the company", typed_company, company),
             )
-            if written != typed and not in_lowercase(typed)
+            if written != typed
         )
         or None,
         detail is not None and len(detail) > DETAIL_LONG,

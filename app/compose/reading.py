@@ -705,12 +705,59 @@ COURTESY_TITLES = _words(
     "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir adv adv. cllr cllr. councillor rev rev."
     " hon hon. eng eng. chief engr engr. alhaji alhaja m. mme mme. mlle mlle."
 )
+# Ranks someone is addressed by, said in full ("Det. Insp. Mark Holloway" is "Detective
+# Inspector Holloway"): the police's, the armed forces', a ship's.
+RANKS = {
+    **{
+        rank: rank.capitalize()
+        for rank in [
+            "detective",
+            "inspector",
+            "sergeant",
+            "constable",
+            "superintendent",
+            "captain",
+            "lieutenant",
+            "colonel",
+            "major",
+            "commander",
+            "admiral",
+            "commodore",
+            "brigadier",
+            "corporal",
+        ]
+    },
+    "det.": "Detective",
+    "det": "Detective",
+    "insp.": "Inspector",
+    "insp": "Inspector",
+    "sgt.": "Sergeant",
+    "sgt": "Sergeant",
+    "supt.": "Superintendent",
+    "supt": "Superintendent",
+    "const.": "Constable",
+    "capt.": "Captain",
+    "capt": "Captain",
+    "lt.": "Lieutenant",
+    "lt": "Lieutenant",
+    "col.": "Colonel",
+    "maj.": "Major",
+    "cmdr.": "Commander",
+    "cdr.": "Commander",
+    "cpl.": "Corporal",
+}
+
+
 # What makes "Hi …" the wrong register: those, and titles people are addressed by but that are
 # too rare to strip from a name ("Dear Herr Müller", never "Hi Herr Müller").
-HONORIFICS = COURTESY_TITLES | _words(
-    "professor dame lord lady herr frau monsieur madame señor señora sr sr. sra sra."
-    " signor signora dott. ing. judge rev rev. father adv adv. advocate councillor cllr cllr."
-    " hon hon. justice rabbi imam pastor chief alhaji alhaja sheikh engr engr."
+HONORIFICS = (
+    COURTESY_TITLES
+    | _words(
+        "professor dame lord lady herr frau monsieur madame señor señora sr sr. sra sra."
+        " signor signora dott. ing. judge rev rev. father adv adv. advocate councillor cllr cllr."
+        " hon hon. justice rabbi imam pastor chief alhaji alhaja sheikh engr engr."
+    )
+    | {rank.lower() for rank in RANKS.values()}
 )
 
 

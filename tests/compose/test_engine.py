@@ -17,7 +17,7 @@ from app.compose import wording
 from app.compose.decline import compose_fields
 from app.compose.environment import TextMisuse
 from app.compose.facts import TEXTS, Facts, facts_from, shape_table
-from app.compose.reading import with_capitals
+from app.compose.reading import unshouted_name, unspoken, with_capitals, without_legal_suffix
 from app.schemas import DeclineRequest
 from tests.compose.strategies import NOW, requests
 from tests.conftest import decline_request, every_text
@@ -152,8 +152,12 @@ def test_what_people_type_comes_back_literally_whatever_it_is(request: DeclineRe
     texts = "\n".join(every_text([messages, guidance]))
     assert "\x00" not in texts
     assert "\x01" not in texts
-    # As typed, or given capitals when typed in plain lowercase words (reading.with_capitals).
-    assert with_capitals(request.company) in messages["email"]["text"]  # type: ignore[index]
+    # As typed, or given capitals when typed in plain lowercase words (reading.with_capitals),
+    # without an emoji (reading.unspoken), and written as a name when shouted.
+    company = unshouted_name(with_capitals(unspoken(request.company)))
+    text = messages["email"]["text"]  # type: ignore[index]
+    # Before "team", also without a legal suffix or a mark ("Acme™").
+    assert company in text or without_legal_suffix(company) in text
 
 
 def test_no_template_hides_a_fact_behind_a_name_of_its_own() -> None:

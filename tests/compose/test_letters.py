@@ -897,14 +897,6 @@ def test_a_reason_that_dates_the_decision_is_pointed_out_beside_a_missed_intervi
     assert "reads as what kept you away, not as when you decided" in advice["interview_passed"]
 
 
-def test_an_emoji_in_a_title_is_casual_and_never_said() -> None:
-    messages, guidance = _compose(
-        DeclineRequest.model_validate(decline_request(role="Growth Marketer 🚀"))
-    )
-    assert "check_typing" in {item["code"] for item in guidance}
-    assert "🚀" not in messages["phone_script"]["text"] + messages["phone_script"]["voicemail"]
-
-
 @pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
 def test_the_email_after_a_call_keeps_the_better_fit_role_on_record(tone: str) -> None:
     email = _compose(DeclineRequest.model_validate(decline_request(tone=tone)))[0]["email"]
@@ -2265,3 +2257,26 @@ def test_a_check_in_asks_after_them_once(request: DeclineRequest) -> None:
     for follow_up in messages.get("follow_ups", []):
         if follow_up["kind"] == "check_in":
             assert len(_WELL_BEING.findall(follow_up["text"])) <= 1, follow_up["text"]
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("DET. INSP. MARK HOLLOWAY", "Dear Detective Inspector Holloway,"),
+        ("Capt. Jane Smith", "Dear Captain Smith,"),
+    ],
+)
+def test_a_recipient_typed_with_a_rank_is_addressed_by_it(name: str, greeting: str) -> None:
+    body = decline_request(recipient={"name": name}, tone="warm")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith(f"{greeting}\n")
+    assert messages["phone_script"]["text"].startswith(f"Hello {greeting[5:-1]}, it's Ana Ruiz.")
+
+
+@pytest.mark.parametrize("role", ["Visual Merchandiser 💫 (Flagship Store)", "Growth Marketer 🚀"])
+def test_an_emoji_in_a_title_is_left_out_of_every_message(role: str) -> None:
+    body = decline_request(role=role)
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert not [text for text in _letters(messages) if "💫" in text]
+    assert "💫" not in messages["email"]["subject"]
+    assert "check_typing" not in [item["code"] for item in guidance]
