@@ -131,12 +131,13 @@ async def _send(http: AsyncClient, method: str, path: str, **kwargs: Any) -> Res
 
 
 async def _follow_up_that_cannot_be_composed_again(http: AsyncClient) -> str:
-    """A check-in about news: without the news (and common ground) there is no check-in."""
+    """A check-in about news: without the news (and common ground, and a better-fit role to
+    ask about instead) there is no check-in."""
     relationship = {"company_news": "the launch", "common_ground": "data tooling"}
-    created = await http.post(
-        "/v1/declines",
-        json=decline_request(channels=["email", "follow_ups"], relationship=relationship),
+    body = decline_request(
+        channels=["email", "follow_ups"], relationship=relationship, preferred_role=None
     )
+    created = await http.post("/v1/declines", json=body)
     assert created.status_code == 201, created.text
     check_ins = [
         item for item in created.json()["messages"]["follow_ups"] if item["kind"] == "check_in"
