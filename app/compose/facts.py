@@ -612,7 +612,7 @@ def facts_from(
         " and ".join(
             label
             for label, text in (("the role", request.role), ("the company", request.company))
-            if in_lowercase(text)
+            if with_capitals(text) != text
         )
         or None,
         " and ".join(

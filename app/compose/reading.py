@@ -590,7 +590,8 @@ _THE_BEFORE_OF = _words(
     "university institute ministry department office museum college school council city state"
     " county province government library academy society commonwealth board royal court house"
     " bureau foundation agency commission authority trust association federation centre center"
-    " borough institut universidad université universite dept dept."
+    " borough institut universidad université universite dept dept. municipality region"
+    " district shire parish town village township"
 )
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
@@ -987,9 +988,13 @@ def with_capitals(text: str) -> str:
     """A title or company typed all in lowercase ("sr. ux designer", "zeebuzz media") with the
     capitals a letter gives it ("Sr. UX Designer", "Zeebuzz Media"); any other text exactly as
     typed, since capitals someone typed are theirs."""
-    if not in_lowercase(text) or not _PLAIN_WORDS.fullmatch(text):
+    if not in_lowercase(text) or not _PLAIN_WORDS.fullmatch(text) or _DOMAIN.search(text):
         return text
     return _capitalised_words(text)
+
+
+# A name that is its web address ("tinyshed.ai") is written as its owners write it.
+_DOMAIN = re.compile(r"\w\.(?:ai|io|com|co|app|dev|net|org|xyz|tech|so|me|ly|gg|tv|fm)\b")
 
 
 def unshouted(title: str) -> str:
@@ -1177,6 +1182,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         kind = None  # "Senior Care Assistant (Nights)": when, not what kind; dropped below
     if kind:
         unmarked = f"{_with_kind(kind[1], kind[2])}{unmarked[kind.end() :]}"
+    # "Senior Policy Analyst (Water & Infrastructure)": an aside of names is what it is in.
+    named = _NAMED_ASIDE.search(unmarked)
     kept = _ASIDE.sub(
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
     )
@@ -1203,7 +1210,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         elif first not in _NOT_A_FIELD and part[0].isalpha():
             fields.append(part)
     if not fields:
-        return job, None
+        return job, f"in {named[1]}" if named and not kind else None
     # "Senior Manager, Health, Safety, Environment & Quality": one field listed in parts, as its
     # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
     listed = " & " in fields[-1] or " and " in fields[-1]
@@ -1251,6 +1258,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     return job, f"({field})"
 
 
+_NAMED_ASIDE = re.compile(r"\(([A-Z][\w-]*(?: (?:&|and|[A-Z][\w-]*))+)\)")
 _SHIFTS = _words("nights days weekends evenings locum bank seasonal casual")
 # A job board's first part that says only on what terms ("Christmas Temp - Sales Assistant"):
 # the job is the part after it.
@@ -1462,6 +1470,8 @@ _PLURAL_ROLES = {
 _NOT_A_FIELD = _words(
     "senior junior lead principal staff chief head level grade band entry mid i ii iii iv v"
     " remote hybrid contract temporary temp interim permanent part-time full-time fixed-term"
+    # "– Fixed Term 12 Months", "- Full Time - Day Shift", "- Immediate Start!": terms.
+    " fixed full part day night immediate"
 )
 
 

@@ -1448,6 +1448,10 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Sr. Mgr, Product Mgmt", "the Senior Manager role in Product Management at"),
         ("Christmas Temp - Sales Assistant (Seasonal)", "the Sales Assistant role at"),
         (
+            "Senior Policy Analyst (Water & Infrastructure) – Fixed Term 12 Months",
+            "the Senior Policy Analyst role in Water & Infrastructure at",
+        ),
+        (
             "Sr. Manager, Risk & Compliance (AML/KYC) — EMEA",
             "the Senior Risk & Compliance Manager role at",
         ),
@@ -1488,6 +1492,8 @@ def test_a_title_typed_in_capitals_is_written_as_a_title(role: str, written: str
     [
         ("Maison Lefèvre (UK) Ltd.", "at Maison Lefèvre, and"),
         ("Harborview Resort & Spa", "at Harborview Resort & Spa, and"),  # no S.p.A.
+        ("Municipality of Harrow Bay", "at the Municipality of Harrow Bay, and"),
+        ("tinyshed.ai", "at tinyshed.ai, and"),  # its web address, as its owners write it
         ("Ferrari SpA", "at Ferrari, and"),
         ("P. J. O'Rourke & Sons (Plumbing, Heating & Gas)", "at P. J. O'Rourke & Sons, and"),
         ("Mid Wessex Care Board — Community Services", "at the Mid Wessex Care Board, and"),
@@ -1957,7 +1963,7 @@ def test_a_withdrawal_before_an_interview_says_my_application_once() -> None:
             assert text.count("my application") <= 1, text
     quoted = decline_request(referral={"name": 'Brianna "Bri" McAllister', "timing": "now"})
     script = _compose(DeclineRequest.model_validate(quoted))[0]["phone_script"]["text"]
-    assert "recommend someone for the role: Bri McAllister" in script, script
+    assert "put a name forward for the role: Bri McAllister" in script, script
 
 
 @pytest.mark.parametrize("tone", ["warm", "formal", "brief"])
@@ -2127,7 +2133,7 @@ def test_the_referral_comes_before_the_better_fit_role(tone: str) -> None:
             email["after_voicemail"]["text"],
             messages["phone_script"]["text"],
         ):
-            recommended = re.search(r"recommend[^.]* for the (role|position)", text)
+            recommended = re.search(r"(recommend|a name forward)[^.]* for the (role|posit)", text)
             assert recommended, text
             assert recommended.start() < text.index("Data Platform Engineering Manager"), text
 
@@ -2280,3 +2286,22 @@ def test_an_emoji_in_a_title_is_left_out_of_every_message(role: str) -> None:
     assert not [text for text in _letters(messages) if "💫" in text]
     assert "💫" not in messages["email"]["subject"]
     assert "check_typing" not in [item["code"] for item in guidance]
+
+
+def test_a_job_board_s_terms_are_not_said_as_what_the_role_is_in() -> None:
+    role = "Warehouse & Shipping Associate - Full Time - Day Shift ($22/hr) - Immediate Start!"
+    messages, _ = _compose(DeclineRequest.model_validate(decline_request(role=role)))
+    assert "the Warehouse & Shipping Associate role at Acme" in messages["email"]["text"]
+    assert "Declining the Warehouse & Shipping Associate offer" in messages["email"]["subject"]
+
+
+def test_a_referral_is_put_forward_on_a_call_without_someone_twice() -> None:
+    referral = {
+        "name": "Leah Carmichael",
+        "relationship": "someone I worked with on a heritage podcast",
+        "timing": "now",
+    }
+    script = _compose(DeclineRequest.model_validate(decline_request(referral=referral)))[0][
+        "phone_script"
+    ]["text"]
+    assert script.count("someone") == 1, script
