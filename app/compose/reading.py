@@ -1183,7 +1183,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     if kind:
         unmarked = f"{_with_kind(kind[1], kind[2])}{unmarked[kind.end() :]}"
     # "Senior Policy Analyst (Water & Infrastructure)": an aside of names is what it is in.
-    named = _NAMED_ASIDE.search(unmarked)
+    named_aside = _NAMED_ASIDE.search(unmarked)
     kept = _ASIDE.sub(
         lambda aside: aside[0] if _ACRONYM.fullmatch(aside[0].strip()) else "", unmarked
     )
@@ -1210,7 +1210,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         elif first not in _NOT_A_FIELD and part[0].isalpha():
             fields.append(part)
     if not fields:
-        return job, f"in {named[1]}" if named and not kind else None
+        return job, f"in {named_aside[1]}" if named_aside and not kind else None
     # "Senior Manager, Health, Safety, Environment & Quality": one field listed in parts, as its
     # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
     listed = " & " in fields[-1] or " and " in fields[-1]
