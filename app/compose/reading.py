@@ -119,7 +119,7 @@ def _is_a_person(noun: str) -> bool:
 _YEARS_OF = re.compile(
     r"^(\d+\+?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
     # "six years of Go and Postgres work on …" says what it is already: had as typed.
-    r" (?:years|yrs) of (?!(?:\S+ ){0,4}work\b)(?=((?:\S+ ){0,3}experience\b)?)",
+    r" (?:years|yrs) of (?!(?:\S+ ){0,4}work\b)(?=((?:\S+ ){0,5}experience\b)?)",
     re.IGNORECASE,
 )
 
@@ -263,7 +263,8 @@ def strengths_as(strengths: str) -> str:
     hyphenated = "-" in first or first.startswith("un")
     # "Leaving Cert higher-level maths experience": experience typed as such is brought, and a
     # capital says "Leaving" is a name, not something done.
-    if words[-1] in _EXPERIENCE and len(words) > 1:
+    if any(word in _EXPERIENCE for word in words[1:]):
+        # "teaching experience in corpus methods": never "has experience teaching experience".
         return "has"
     if first in _DESCRIPTIONS:  # "fast, accurate, and great with CMS tools"
         return "is"
@@ -1210,7 +1211,11 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         elif first not in _NOT_A_FIELD and part[0].isalpha():
             fields.append(part)
     if not fields:
-        return job, f"in {named_aside[1]}" if named_aside and not kind else None
+        aside_said = named_aside[1] if named_aside and not kind else None
+        # "(Part Time)", "(Fixed Term)": on what terms, not what it is in.
+        if aside_said and aside_said.split(" ")[0].lower() in _NOT_A_FIELD | _SHIFTS:
+            aside_said = None
+        return job, f"in {aside_said}" if aside_said else None
     # "Senior Manager, Health, Safety, Environment & Quality": one field listed in parts, as its
     # "&" shows; otherwise the first part is the field ("…, Regulatory Affairs, EMEA").
     listed = " & " in fields[-1] or " and " in fields[-1]
@@ -1238,9 +1243,14 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # field of two words would break ("Senior Housing Policy Executive Officer"); a model
     # number is a kind, said before it ("Dash 8-400 First Officer").
     graded = _without_ranks(job)
+    # "Senior Credit Analyst, SME Lending": an initialism in a field of two before a job of two
+    # reads as a code, not a title ("Senior SME Lending Credit Analyst").
+    coded = any(word.isupper() and 1 < len(word) < 6 for word in named) and not any(
+        word.isupper() for word in graded
+    )
     if (
         len(graded) > 1
-        and graded[-1].lower() == "officer"
+        and (graded[-1].lower() == "officer" or coded)
         and len(named) + len(graded) > _STACKED_WORDS
         and not any(character.isdigit() for character in field)
         and field[0].isupper()

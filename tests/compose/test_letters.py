@@ -1447,6 +1447,8 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Assistant Professor, Nursing", "the Assistant Professor role in Nursing at"),
         ("Sr. Mgr, Product Mgmt", "the Senior Manager role in Product Management at"),
         ("Christmas Temp - Sales Assistant (Seasonal)", "the Sales Assistant role at"),
+        ("Senior Credit Analyst, SME Lending", "the Senior Credit Analyst role in SME Lending at"),
+        ("Practice Nurse (Part Time)", "the Practice Nurse role at"),
         (
             "Senior Policy Analyst (Water & Infrastructure) – Fixed Term 12 Months",
             "the Senior Policy Analyst role in Water & Infrastructure at",
@@ -2067,6 +2069,14 @@ def test_a_team_is_greeted_without_the_article_of_the_employer_s_name() -> None:
         ),
         ("strong teaching record", "Sam has a strong teaching record."),
         ("B1 licence on the Boeing 737", "Sam has a B1 licence on the Boeing 737."),
+        (
+            "teaching experience in corpus methods and a strong publication record",
+            "Sam has teaching experience in corpus methods and a strong publication record.",
+        ),
+        (
+            "eight years of turbopump design and test experience",
+            "Sam has eight years' turbopump design and test experience.",
+        ),
         ("HGV licence and a clean record", "Sam has an HGV licence and a clean record."),
         (
             "consistently closing mid-market payroll deals above quota",
