@@ -1248,9 +1248,12 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     coded = any(word.isupper() and 1 < len(word) < 6 for word in named) and not any(
         word.isupper() for word in graded
     )
+    # After a rank, a field of two and a job of two make five nouns in a row ("Lead Demand
+    # Forecasting Data Scientist"), a title no one holds.
+    ranked_stack = len(graded) < len(job.split(" "))
     if (
         len(graded) > 1
-        and (graded[-1].lower() == "officer" or coded)
+        and (graded[-1].lower() == "officer" or coded or ranked_stack)
         and len(named) + len(graded) > _STACKED_WORDS
         and not any(character.isdigit() for character in field)
         and field[0].isupper()
@@ -1415,8 +1418,8 @@ def a_role(title: str) -> str:
     title = _DASH_BREAK.sub(", ", title, count=1)
     words = title.split(" ")
     lower = [word.lower().strip(",.") for word in words]
-    if lower[0] in ("a", "an"):
-        return title
+    if lower[0] in ("a", "an", "something", "anything", "somewhere"):
+        return title  # "something more research-focused": a phrase with its own article
     article = "an" if _takes_an(title) else "a"
     plural = _PLURAL_ROLES.get(lower[-1])
     if plural and len(words) > 1 and words[-1].islower():

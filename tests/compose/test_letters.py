@@ -537,6 +537,7 @@ def test_a_preferred_role_typed_with_its_article_gets_no_second_one() -> None:
         # Typed as a kind of role: one of them, as "if one opens up" needs.
         ("Product leadership roles", "be considered for a product leadership role, so"),
         ("UX research positions", "be considered for a UX research position, so"),
+        ("something more research-focused", "be considered for something more research-focused"),
     ],
 )
 def test_the_better_fit_role_reads_as_one_noun_phrase(title: str, phrase: str) -> None:
@@ -840,6 +841,11 @@ def test_a_later_referral_with_no_one_in_it_is_offered_later() -> None:
     (follow_up,) = messages["follow_ups"]
     assert follow_up["kind"] == "referral"
     assert "I'd like to recommend someone from my network." in follow_up["text"]
+    # "Happy to introduce you." to no one named dangles; asked whether it would help, it does not.
+    body["tone"] = "brief"
+    (follow_up,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+    assert "introduce you" not in follow_up["text"], follow_up["text"]
+    assert "Just let me know if that would help." in follow_up["text"]
     for text in _letters({key: value for key, value in messages.items() if key != "follow_ups"}):
         assert "recommend" not in text, text
     advice = {item["code"]: item["message"] for item in guidance}
@@ -1448,6 +1454,7 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Sr. Mgr, Product Mgmt", "the Senior Manager role in Product Management at"),
         ("Christmas Temp - Sales Assistant (Seasonal)", "the Sales Assistant role at"),
         ("Senior Credit Analyst, SME Lending", "the Senior Credit Analyst role in SME Lending at"),
+        ("Lead Data Scientist, Demand Forecasting", "the Lead Data Scientist role in Demand Fore"),
         ("Practice Nurse (Part Time)", "the Practice Nurse role at"),
         (
             "Senior Policy Analyst (Water & Infrastructure) – Fixed Term 12 Months",
