@@ -253,7 +253,7 @@ def strengths_as(strengths: str) -> str:
             if after_and and after_and[0] in _CLAUSE_OPENERS | _DETERMINERS | _QUALITIES_IN:
                 return "has"
         return "has_spent" if spent else "has"
-    if any(word in _CREDENTIALS for word in words[:3]):
+    if any(word in _CREDENTIALS for word in words[:3]) and not first.endswith("ing"):
         # "B1 licence on the Boeing 737": a credential, had as one.
         return "has_an" if _takes_an(strengths.lstrip()) else "has_a"
     head = _head(words)
@@ -456,7 +456,9 @@ def news_of(news: str, company: str) -> str:
     first, space, rest = news.partition(" ")
     # "they just opened a depot", typed about them, is said to them: "you just opened …".
     said_to = _SAID_TO_THEM.get(first.lower())
-    if said_to and rest:
+    if first.lower() == "you" and rest.split(" ", 1)[0].lower() in _GERUNDS:
+        news = f"your {rest}"  # "you opening the new store": their opening of it
+    elif said_to and rest:
         news = f"{said_to}{space}{rest}"
     elif first.lower() in _GERUNDS and rest:
         news = f"{company} {news}"  # "winning the WWF grant": the Trust winning it
@@ -1181,6 +1183,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         return kind[1], f"in {kind[2]}"
     if kind and kind[2].lower() in _NOT_A_FIELD | _SHIFTS:
         kind = None  # "Senior Care Assistant (Nights)": when, not what kind; dropped below
+    if kind and len(_without_ranks(kind[1])) > _KIND_BEFORE_WORDS:
+        # "Academic Liaison Librarian (Sciences)": before a job of three words, a kind would
+        # stack four nouns; it is what the role is in.
+        return kind[1], f"in {kind[2]}"
     if kind:
         unmarked = f"{_with_kind(kind[1], kind[2])}{unmarked[kind.end() :]}"
     # "Senior Policy Analyst (Water & Infrastructure)": an aside of names is what it is in.
@@ -1251,9 +1257,11 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # After a rank, a field of two and a job of two make five nouns in a row ("Lead Demand
     # Forecasting Data Scientist"), a title no one holds.
     ranked_stack = len(graded) < len(job.split(" "))
+    # "Assistant Engineer", "Deputy Manager": a grade and its job are one name.
+    grade_first = graded[0].lower() in ("assistant", "associate", "deputy")
     if (
         len(graded) > 1
-        and (graded[-1].lower() == "officer" or coded or ranked_stack)
+        and (graded[-1].lower() == "officer" or coded or ranked_stack or grade_first)
         and len(named) + len(graded) > _STACKED_WORDS
         and not any(character.isdigit() for character in field)
         and field[0].isupper()
@@ -1272,6 +1280,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
 
 
 _NAMED_ASIDE = re.compile(r"\(([A-Z][\w-]*(?: (?:&|and|[A-Z][\w-]*))+)\)")
+_KIND_BEFORE_WORDS = 2  # a kind in brackets goes before a job this long ("Broadacre Agronomist")
 _SHIFTS = _words("nights days weekends evenings locum bank seasonal casual")
 # A job board's first part that says only on what terms ("Christmas Temp - Sales Assistant"):
 # the job is the part after it.

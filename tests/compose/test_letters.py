@@ -1455,6 +1455,14 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ("Christmas Temp - Sales Assistant (Seasonal)", "the Sales Assistant role at"),
         ("Senior Credit Analyst, SME Lending", "the Senior Credit Analyst role in SME Lending at"),
         ("Lead Data Scientist, Demand Forecasting", "the Lead Data Scientist role in Demand Fore"),
+        (
+            "Assistant Engineer, Distribution Planning",
+            "the Assistant Engineer role in Distribution",
+        ),
+        (
+            "Academic Liaison Librarian (Sciences)",
+            "the Academic Liaison Librarian role in Sciences",
+        ),
         ("Practice Nurse (Part Time)", "the Practice Nurse role at"),
         (
             "Senior Policy Analyst (Water & Infrastructure) – Fixed Term 12 Months",
@@ -2086,6 +2094,10 @@ def test_a_team_is_greeted_without_the_article_of_the_employer_s_name() -> None:
         ),
         ("HGV licence and a clean record", "Sam has an HGV licence and a clean record."),
         (
+            "training new registration staff and cutting claim denials",
+            "Sam has experience training new registration staff and cutting claim denials.",
+        ),
+        (
             "consistently closing mid-market payroll deals above quota",
             "Sam has a track record of consistently closing mid-market payroll deals above quota.",
         ),
@@ -2103,6 +2115,7 @@ def test_a_skill_praised_is_had_as_a_skill(strengths: str, said: str) -> None:
         ("they just opened a new depot in Polokwane", "I saw that you opened a new depot in"),
         ("ye launched the new ISOBUS terminal", "I saw that you launched the new ISOBUS"),
         ("congrats on winning the WWF grant!!", "read about Acme Analytics winning the WWF grant"),
+        ("you opening the new Ponsonby store", "your opening the new Ponsonby store"),
     ],
 )
 def test_news_typed_about_them_is_said_to_them(news: str, said: str) -> None:
