@@ -50,6 +50,7 @@ from app.compose.reading import (
     known_as,
     looks_casual,
     names_the_employer,
+    names_the_interview,
     news_is_a_clause,
     news_is_ahead,
     news_of,
@@ -167,6 +168,9 @@ class Facts:
     # it: an apology, enjoying their time, asking them to understand, "decided", or an
     # opening "After …".
     detail_apologises: bool
+    # "I'm so sorry I missed yesterday's interview, …": it names what it apologises for, so it
+    # can stand where our apology would (templates/_shared.txt, their_apology).
+    detail_names_the_interview: bool
     detail_says_enjoyed: bool
     detail_asks_understanding: bool
     detail_keeps_in_touch: bool
@@ -628,6 +632,7 @@ def facts_from(
         detail is not None and says_when(detail),
         unnamed,
         detail is not None and apologises(detail),
+        detail is not None and names_the_interview(detail),
         detail is not None and says_enjoyed(detail),
         detail is not None and asks_understanding(detail),
         detail is not None and keeps_in_touch(detail),

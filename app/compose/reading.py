@@ -575,6 +575,13 @@ def apologises(text: str) -> bool:
     return _APOLOGY.search(text) is not None
 
 
+_THE_INTERVIEW = re.compile(r"\binterview", re.IGNORECASE)
+
+
+def names_the_interview(text: str) -> bool:
+    return _THE_INTERVIEW.search(text) is not None
+
+
 def says_decided(text: str) -> bool:
     return _DECIDED.search(text) is not None
 

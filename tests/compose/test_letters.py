@@ -2335,3 +2335,19 @@ def test_a_referral_is_put_forward_on_a_call_without_someone_twice() -> None:
         "phone_script"
     ]["text"]
     assert script.count("someone") == 1, script
+
+
+def test_a_missed_interview_is_apologised_for_once_in_the_candidate_s_words() -> None:
+    # Our apology and then theirs said sorry twice, for "Monday" and for "yesterday".
+    detail = "I'm so sorry I missed yesterday's interview, a family emergency came up."
+    body = decline_request(
+        stage="interview",
+        interview_at=(NOW - timedelta(days=1)).isoformat(),
+        reason={"category": "other", "detail": detail},
+    )
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    email = messages["email"]
+    for text in (email["text"], email["after_voicemail"]["text"], messages["phone_script"]["text"]):
+        assert text.count("sorry") == 1 + text.count("sorry again"), text
+        assert text.count(detail) == 1, text
+        assert text.index(detail) < text.index("withdraw")
