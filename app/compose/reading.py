@@ -534,7 +534,10 @@ def as_sentence(text: str) -> str:
 
 
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
-_DECIDED = re.compile(r"\b(decided|decision|decide)\b", re.IGNORECASE)
+# "decided", or says how hard deciding was ("a really tough call"): ours then says neither.
+_DECIDED = re.compile(
+    r"\b(decided|decision|decide|(?:tough|hard|difficult) (?:call|choice))\b", re.IGNORECASE
+)
 
 
 _WHEN = re.compile(

@@ -2351,3 +2351,11 @@ def test_a_missed_interview_is_apologised_for_once_in_the_candidate_s_words() ->
         assert text.count("sorry") == 1 + text.count("sorry again"), text
         assert text.count(detail) == 1, text
         assert text.index(detail) < text.index("withdraw")
+
+
+def test_a_reason_that_says_how_hard_it_was_is_not_told_it_was_difficult() -> None:
+    detail = "It's been a really tough call, but it isn't the right move for me right now."
+    body = decline_request(reason={"category": "other", "detail": detail})
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "difficult decision" not in email
+    assert f"I've chosen to decline the offer. {detail}" in email
