@@ -1019,9 +1019,9 @@ def unshouted(title: str) -> str:
     return _capitalised_words(
         " ".join(
             word
-            if len(word.strip("().,;:!?\"'")) <= 3
+            if len(_core(word)) <= 3
             and not word.endswith(".")
-            and word.strip("().,;:!?\"'").lower() not in _SMALL_WORDS
+            and _core(word).lower() not in _SMALL_WORDS
             else word.lower()
             for word in title.split(" ")
         )
@@ -1036,15 +1036,14 @@ def unshouted_name(company: str) -> str:
     words = company.split(" ")
     long_words = [
         core
-        for core in (word.strip("().,;:!?\"'") for word in words)
+        for core in (_core(word) for word in words)
         if len(core) > 4 and core.isalpha() and core.lower() not in _LETTER_BY_LETTER
     ]
     if company != company.upper() or len(long_words) < 2 or not _PLAIN_WORDS.fullmatch(company):
         return company
     return " ".join(
         _with_capital(word.lower(), first=index == 0)
-        if len(word.strip("().,;:!?\"'")) > 4
-        or word.lower().strip(".,") in _SMALL_WORDS | _NAME_WORDS
+        if len(_core(word)) > 4 or word.lower().strip(".,") in _SMALL_WORDS | _NAME_WORDS
         else word
         for index, word in enumerate(words)
     )
@@ -1065,9 +1064,14 @@ def in_capitals(title: str) -> bool:
         and _PLAIN_WORDS.fullmatch(title) is not None
         and any(
             len(core) > 3 and core.isalpha() and core.lower() not in _LETTER_BY_LETTER
-            for core in (word.strip("().,;:!?\"'") for word in title.split(" "))
+            for core in (_core(word) for word in title.split(" "))
         )
     )
+
+
+def _core(word: str) -> str:
+    """A word without the punctuation typed around it: "(NIGHTS)" is "NIGHTS"."""
+    return word.strip("().,;:!?\"'")
 
 
 def _capitalised_words(text: str) -> str:
@@ -1077,7 +1081,7 @@ def _capitalised_words(text: str) -> str:
 
 
 def _with_capital(word: str, *, first: bool) -> str:
-    core = word.strip("().,;:!?\"'")
+    core = _core(word)
     if core in _LETTER_BY_LETTER:
         return word.replace(core, core.upper(), 1)
     if core in _SMALL_WORDS and not first:
@@ -1328,10 +1332,8 @@ def _with_kind(job: str, kind: str) -> str:
     """ "Senior Engineer" of kind "Platform" or field "Risk & Compliance", after its rank:
     "Senior Platform Engineer", "Senior Risk & Compliance Manager"."""
     words = job.split(" ")
-    at = 0
-    while at < len(words) - 1 and words[at].lower() in _RANKS_BEFORE_FIELD:
-        at += 1
-    return " ".join([*words[:at], kind, *words[at:]])
+    graded = _without_ranks(job)
+    return " ".join([*words[: len(words) - len(graded)], kind, *graded])
 
 
 # Fields named as a discipline, which no job is named after as such: "Paediatrics", "Surgery".
