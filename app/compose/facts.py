@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from typing import Annotated, Any, get_type_hints
 
 from markupsafe import escape
@@ -51,10 +52,8 @@ from app.compose.reading import (
     looks_casual,
     names_the_employer,
     names_the_interview,
-    news_is_a_clause,
-    news_is_ahead,
-    news_of,
     opens_with_after,
+    read_news,
     reads_as_a_note,
     relationship_of,
     role_with_note,
@@ -247,14 +246,14 @@ class Facts:
     )
 
     def __post_init__(self) -> None:
-        texts = tuple([getattr(self, name) for name in TEXTS])
+        texts: tuple[str | None, ...] = _texts_of(self)
         for name, text in zip(TEXTS, texts, strict=True):
             if text is not None and not _one_clean_line(text):
                 # Validation folds whitespace and refuses control characters in every field,
                 # so this is a field added without that validation: it must not be composed.
                 raise ValueError(f"the text {name!r} is not one clean line of text")
         self.texts = texts
-        self.shape = (*[getattr(self, name) for name in BRANCHES], *[t is not None for t in texts])
+        self.shape = (*_branches_of(self), *[text is not None for text in texts])
         self.skeletons = shape_table(self.shape)
 
     def escaped(self) -> tuple[str | None, ...]:
@@ -293,6 +292,10 @@ _HINTS = get_type_hints(Facts, include_extras=True)
 _INIT = tuple(fact.name for fact in fields(Facts) if fact.init)
 TEXTS = tuple(name for name in _INIT if TEXT in getattr(_HINTS[name], "__metadata__", ()))
 BRANCHES = tuple(name for name in _INIT if name not in TEXTS)
+# Each a tuple of the facts' values, in one call (as attrgetter gives for two names or more).
+if len(TEXTS) < 2 or len(BRANCHES) < 2:
+    raise TypeError("Facts has fewer than two texts or branches: build the tuples another way")
+_texts_of, _branches_of = attrgetter(*TEXTS), attrgetter(*BRANCHES)
 
 # Per shape, the skeletons each step of a decline uses and the advice that applies, so that a
 # decline looks its shape up once and each step then makes one small look-up. Keyed by shape
@@ -474,38 +477,39 @@ def interview_words(moment: datetime, now: datetime, *, british: bool) -> tuple[
         if until < SHORT_NOTICE
         else "ahead"
     )
-    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    local = now.astimezone(moment.tzinfo)
+    days = (moment.date() - local.date()).days
     at = _time(moment, british=british)
+    date = written_date(moment, british=british)
     if days == 0:
         written, spoken = f"today at {at}", _in_the_day("this", moment)
     elif days == 1:
         # Written in full: an email sent tonight may be read tomorrow, when "tomorrow" is wrong.
-        written = f"on {written_date(moment, british=british)}"
+        written = f"on {date}"
         # After working hours the call waits for the morning (the guidance says so), when the
         # interview is "this morning".
-        late = now.astimezone(moment.tzinfo).hour >= WORKING_HOURS[1]
+        late = local.hour >= WORKING_HOURS[1]
         spoken = _in_the_day("this" if late else "tomorrow", moment)
     elif days == -1:
         written, spoken = f"yesterday at {at}", _in_the_day("yesterday", moment)
     elif (days > 0 and until < _WEEK) or -7 < days < 0:
-        written = f"on {written_date(moment, british=british)}"
-        spoken = f"on {_WEEKDAYS[moment.weekday()]}"
+        written, spoken = f"on {date}", f"on {_WEEKDAYS[moment.weekday()]}"
     else:
-        written = f"on {written_date(moment, british=british)}"
-        spoken = f"on {_day(moment, british=british)}"
-    return timing, written_date(moment, british=british), written, spoken
+        written, spoken = f"on {date}", f"on {_day(moment, british=british)}"
+    return timing, date, written, spoken
 
 
-def heard_words(moment: datetime, now: datetime, *, british: bool) -> tuple[str, str | None]:
+def heard_words(moment: datetime, now: datetime, *, spoken: str) -> tuple[str, str | None]:
     """The interview as said on a voicemail, which may be heard the next day ("on Friday
-    morning" rather than "tomorrow morning"), and its weekday when it is within a week."""
+    morning" rather than "tomorrow morning"), and its weekday when it is within a week;
+    `spoken` is how a call says it (interview_words)."""
     days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
     weekday = _WEEKDAYS[moment.weekday()] if 0 < days < 7 else None
     if days == 0:
         return _in_the_day("this", moment), None
     if weekday is not None:
         return _in_the_day(f"on {weekday}", moment), weekday
-    return interview_words(moment, now, british=british)[3], None
+    return spoken, None
 
 
 def facts_from(
@@ -521,7 +525,7 @@ def facts_from(
     today = False
     if request.interview_at is not None:
         timing, date, written, spoken = interview_words(request.interview_at, now, british=british)
-        heard, weekday = heard_words(request.interview_at, now, british=british)
+        heard, weekday = heard_words(request.interview_at, now, spoken=spoken)
         today = written.startswith("today")
     team = None
     if recipient is not None and recipient.address_as is None and is_a_group(recipient.name):
@@ -556,8 +560,8 @@ def facts_from(
     shared_as = common_as(common) if common else None
     news = relationship.company_news
     # An emoji is for a job board ("Visual Merchandiser 💫"), not a letter or a call.
-    typed_role = with_capitals(unspoken(request.role))
-    typed_company = with_capitals(unspoken(request.company))
+    said_role, said_company = unspoken(request.role), unspoken(request.company)
+    typed_role, typed_company = with_capitals(said_role), with_capitals(said_company)
     role, company = unshouted(typed_role), unshouted_name(typed_company)
     company_name = without_legal_suffix(company)
     # "The Larkspur" before a noun is "the Larkspur team", never "Hi The Larkspur team".
@@ -578,7 +582,9 @@ def facts_from(
     # A later referral with no one in it is still a follow-up: the general offer, made when
     # the candidate asked (the reads took it in the decline for a "later" ignored).
     later = referral is not None and referral.timing is ReferralTiming.later
-    news_printed = news_of(news, company) if news else None
+    news_printed, news_clause, news_ahead = (
+        read_news(news, company) if news else (None, False, False)
+    )
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
         request.stage._value_,
@@ -599,8 +605,8 @@ def facts_from(
         is_long_name(company_name),
         theirs,
         shared_as,
-        news is not None and news_is_a_clause(news),
-        news is not None and news_is_ahead(news),
+        news_clause,
+        news_ahead,
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
@@ -615,8 +621,12 @@ def facts_from(
         ),
         " and ".join(
             label
-            for label, text in (("the role", request.role), ("the company", request.company))
-            if with_capitals(text) != text
+            for label, text, said, typed in (
+                ("the role", request.role, said_role, typed_role),
+                ("the company", request.company, said_company, typed_company),
+            )
+            # Given capitals as typed; as printed, when nothing was left out to print it.
+            if (typed if said == text else with_capitals(text)) != text
         )
         or None,
         " and ".join(

