@@ -621,12 +621,12 @@ def facts_from(
         ),
         " and ".join(
             label
-            for label, text, said, typed in (
-                ("the role", request.role, said_role, typed_role),
-                ("the company", request.company, said_company, typed_company),
+            for label, said, typed in (
+                ("the role", said_role, typed_role),
+                ("the company", said_company, typed_company),
             )
-            # Given capitals as typed; as printed, when nothing was left out to print it.
-            if (typed if said == text else with_capitals(text)) != text
+            # As the messages print it: "growth marketer 🚀" is printed "Growth Marketer".
+            if typed != said
         )
         or None,
         " and ".join(

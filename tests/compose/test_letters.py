@@ -1075,6 +1075,15 @@ def test_the_typing_advice_names_what_reads_as_casual() -> None:
     assert "put it back" not in advice
 
 
+def test_the_typing_advice_names_a_title_given_capitals_without_its_emoji() -> None:
+    # The messages print "Growth Marketer": what they print is what the advice names.
+    advice = _guidance(decline_request(role="growth marketer 🚀"))["check_typing"]
+    assert (
+        "You typed the role in lowercase, so the messages give it capitals (“Growth Marketer”)"
+        in advice
+    ), advice
+
+
 @pytest.mark.parametrize(
     ("role", "company", "said"),
     [
