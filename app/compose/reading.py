@@ -780,6 +780,7 @@ RANKS = {
         rank: rank.capitalize()
         for rank in [
             "detective",
+            "chief",  # "Chief Inspector Helen Price" is "Chief Inspector Price"
             "inspector",
             "sergeant",
             "constable",
@@ -845,7 +846,17 @@ _PARTICLES = _words(
 )
 
 
+# A role typed after a name: "Mrs Janet Lowe (Headteacher)" is greeted "Mrs Lowe".
+_NAME_ASIDE = re.compile(r"\S\s+\([^()]*\)$")
+
+
 def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
+    """The name without the letters or the role after it; `keep_generation` keeps what is
+    signed with it ("III", "(she/her)")."""
+    if not keep_generation and name.endswith(")"):
+        aside = _NAME_ASIDE.search(name)
+        if aside is not None:
+            name = name[: aside.start() + 1]
     words = name.replace(",", " ").split()
     typed = len(words)
     dropped = _LETTERS if keep_generation else _POST_NOMINALS

@@ -2309,6 +2309,9 @@ def test_a_check_in_asks_after_them_once(request: DeclineRequest) -> None:
     [
         ("DET. INSP. MARK HOLLOWAY", "Dear Detective Inspector Holloway,"),
         ("Capt. Jane Smith", "Dear Captain Smith,"),
+        ("Chief Inspector Helen Price", "Dear Chief Inspector Price,"),
+        # A role after the name is not part of it.
+        ("Mrs Janet Lowe (Headteacher)", "Dear Mrs Lowe,"),
     ],
 )
 def test_a_recipient_typed_with_a_rank_is_addressed_by_it(name: str, greeting: str) -> None:
