@@ -960,12 +960,16 @@ _SHORTHAND = (
     # "(like 60%?)": a guess in chat, not a figure in a letter.
     r"|(?<![\w.])like (?=\d)|\?\)"
 )
-_in_shorthand = Caseless(_SHORTHAND)
+_shorthand = Caseless(_SHORTHAND)
 # "i" for "I", in lowercase only: "I" is no shorthand. Its letter comes first, before what
 # may stand before it, so the search looks for the letter alone (three times faster).
 _LONE_I = re.compile(r"i(?<![\w.'’]i)(?![\w.'’])")
 # And emoji, braces and angle brackets, which no one puts in a letter either.
-_casual = Caseless(_SHORTHAND + r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[{}<>]")
+_CHAT_MARKS = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF{}<>]")
+
+
+def in_shorthand(text: str) -> bool:
+    return _shorthand(text) or _LONE_I.search(text) is not None
 
 
 _EMOJI = re.compile(r"\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")
@@ -1020,7 +1024,7 @@ def is_a_note(detail: str) -> bool:
 
 
 def looks_casual(text: str) -> bool:
-    return _casual(text) or _LONE_I.search(text) is not None
+    return in_shorthand(text) or _CHAT_MARKS.search(text) is not None
 
 
 _LOWERCASE_I = re.compile(r"(?<![\w.'’])i(?=(?:['’](?:m|ve|d|ll))?(?![\w.'’]))")
@@ -1038,8 +1042,7 @@ def reads_as_a_note(detail: str) -> bool:
     table's words instead; the guidance quotes it and says why."""
     return (
         is_a_note(detail)
-        or _in_shorthand(detail)
-        or _LONE_I.search(detail) is not None
+        or in_shorthand(detail)
         or "!!" in detail
         or not any(character.isalnum() for character in detail)
         # "THE FIXED CTC IS LOWER THAN MY CURRENT SALARY.": shouted, in a letter
