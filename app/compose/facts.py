@@ -33,6 +33,7 @@ from app.compose.reading import (
     asks_understanding,
     common_as,
     condition_of,
+    criticises,
     given_name,
     has_particle,
     has_parts,
@@ -62,6 +63,7 @@ from app.compose.reading import (
     says_enjoyed,
     says_when,
     spoken_title,
+    steps_back,
     strengths_as,
     strengths_of,
     surname_of,
@@ -174,7 +176,11 @@ class Facts:
     detail_asks_understanding: bool
     detail_keeps_in_touch: bool
     detail_says_decided: bool
+    detail_steps_back: bool
     detail_opens_with_after: bool
+    # The reason criticises the employer (reading.criticises): left out of every message, and
+    # the guidance says why (detail_criticises), never that it reads as a note.
+    detail_criticises: bool
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
     interview_today: bool  # on the interview's own calendar
@@ -545,7 +551,11 @@ def facts_from(
     titled = recipient is not None and not recipient.address_as and is_only_a_title(recipient.name)
     if recipient is not None:
         typed = known_as(recipient.name)
-        recipient_name = f"{recipient.name} [surname]" if titled else as_name(typed)
+        # Only the guidance names them in full, without the letters after it: "First call Dr.
+        # Patricia Nguyen-Alvarez", not "… Nguyen-Alvarez, MD, FACP, using the phone script".
+        recipient_name = (
+            f"{recipient.name} [surname]" if titled else as_name(without_post_nominals(typed))
+        )
         address_as = as_name(recipient.address_as or addressed_as(recipient_name))
     referral_name = as_name(known_as(referral.name)) if referral and referral.name else None
     # The candidate is who the employer knows from the application: "Sipho (Sips) Mthembu"
@@ -573,7 +583,10 @@ def facts_from(
     # However long, a reason in chat ("honestly … tbh … !!") is one a coach would have
     # retyped before sending: the cold reads rewrote every such message that printed it. The
     # guidance quotes it whole and asks for it in sentences.
-    if detail is not None and reads_as_a_note(detail):
+    # Criticism first: retyped in sentences, as the note's advice would have it, it would
+    # still be criticism.
+    criticism = detail is not None and criticises(detail)
+    if detail is not None and (criticism or reads_as_a_note(detail)):
         detail, withheld = None, request.reason.detail  # quoted as they typed it
     role_head, role_tail = title_in_prose(role)
     if role_tail is not None and names_the_employer(role_tail, company):
@@ -647,7 +660,9 @@ def facts_from(
         detail is not None and asks_understanding(detail),
         detail is not None and keeps_in_touch(detail),
         detail is not None and says_decided(detail),
+        detail is not None and steps_back(detail),
         detail is not None and opens_with_after(detail),
+        criticism,
         timing,
         today,
         request.interview_at is not None and now - request.interview_at > LONG_AGO,

@@ -190,6 +190,12 @@ def strengths_of(strengths: str) -> str:
     )
     if strengths.split(" ", 1)[0].lower() in _SENTENCE_STARTS:
         return as_sentence(strengths)
+    # "hands-on AWS migrations" is hands-on experience with them: "has hands-on AWS
+    # migrations" says they own the migrations.
+    first, _, rest = strengths.partition(" ")
+    said = _BROUGHT_HEADS | _EXPERIENCE
+    if first.lower() == "hands-on" and rest and not any(w in said for w in rest.lower().split()):
+        strengths = f"{first} experience with {rest}"
     # Not a sentence, it goes inside ours, which ends it: "… variance analysis skills."
     strengths = _without_end(strengths, ".") or strengths
     items = strengths.split(", ")
@@ -437,7 +443,12 @@ def topic_of(common_ground: str) -> str:
 
 _CONGRATULATIONS = re.compile(r"^(?:congratulations|congrats)(?: on| for)?[ ,!:]+", re.IGNORECASE)
 _CONGRATULATIONS_AFTER = Caseless(r"[\s,;.!—-]+\(?(?:congratulations|congrats)[\s!.]*\)?$")
-_SAW = re.compile(r"^(?:i )?(?:saw|heard|read)(?: that| about)? ", re.IGNORECASE)
+# "I saw on LinkedIn that you won …": where they saw it goes with the seeing.
+_SAW = re.compile(
+    r"^(?:i )?(?:saw|heard|read|noticed|spotted)"
+    r"(?: (?:on|in|via|through|from)(?: \S+){1,4}?(?= that | about ))?(?: that| about)? ",
+    re.IGNORECASE,
+)
 _NEWS_NOUN_STARTS = _words("the your a an their its this our")
 _NEWS_VERBS = _words(
     "launched opened closed raised announced won acquired released hired expanded moved signed"
@@ -602,6 +613,27 @@ _when = Caseless(
 )
 
 
+# A reason that finds fault with the employer, its people or its process ("the process felt
+# really disorganised and the team seemed overworked"): a coach would never send it in a
+# decline, which is remembered long after the reason is forgotten.
+_criticism = Caseless(
+    r"\b(?:disorgani[sz]|overwork|understaff|toxic|chaotic|unprofessional|rude\b|disrespect"
+    r"|micro-?manag|dismissive|condescending|arrogant|hostile|low-?ball|insulting|ghosted"
+    r"|disappointing|unimpressed|not impressed|terrible|awful|horrible|mismanag|incompeten"
+    r"|(?:poorly|badly) (?:run|managed|organi[sz]ed|handled|communicated)"
+    r"|high (?:staff )?turnover|unethical|shady|sketchy|sexis|racis|discriminat|bull(?:y|ied)"
+    r"|(?:poor|bad|no|lack of|zero) (?:communication|management|leadership|respect|work-life)"
+    r"|(?:didn't|did not|don't|do not|didn’t|don’t) (?:like|trust|respect) (?:the|your|how)"
+    r"|red flags?\b|a mess\b|a joke\b|ridiculous|unreasonable|exploitative|underpa(?:y|id)"
+    r"|(?:was|were|seemed|felt|is|are) (?:really |very |quite |so |a bit |pretty )?"
+    r"(?:unclear|slow|rushed|cold|negative|stressed|burnt out|burned out|stressful|off-putting))"
+)
+
+
+def criticises(text: str) -> bool:
+    return _criticism(text)
+
+
 def says_when(text: str) -> bool:
     """ "I accepted another offer yesterday morning": the reason dates the decision."""
     return _when(text)
@@ -641,6 +673,14 @@ def names_the_interview(text: str) -> bool:
 
 def says_decided(text: str) -> bool:
     return _decided(text)
+
+
+# "I need to step back from my search": ours then says "withdrawing", not "stepping back".
+_steps_back = Caseless(r"\bstep(?:s|ping|ped)? (?:back|away)\b")
+
+
+def steps_back(text: str) -> bool:
+    return _steps_back(text)
 
 
 def opens_with_after(text: str) -> bool:
@@ -835,7 +875,12 @@ HONORIFICS = (
 _LETTERS = _words(
     "phd ph.d. dphil md m.d. mba msc ma bsc ba jd cpa cfa pe pmp rn esq esq. obe mbe cbe frcs"
     " frcp facs dds dmd do mph sc qc kc llb llm acca mrcp mrcgp frca ebs mbs ogw cbs egh ca ca(sa)"
+    " facp beng meng ceng ieng bsn msn np fnp aprn lcsw lpc cissp sphr phr shrm-cp shrm-scp pgce"
+    " qts rgn rmn bn mbbs bds mrcs frsa fca aca cima cipd mcipd hons (hons) dipl mcsp cpsychol"
+    " frics mrics miei fiei mice fice miet fiet mimeche cphys cchem mrsc frsc ma(hons) bsc(hons)"
 )
+# What else a run of letters after a name looks like: "FIEI", "MIEI/FIEI", "BEng", "(Hons)".
+_CREDENTIAL_SHAPE = re.compile(r"\(?[A-Z][A-Za-z]{0,6}[A-Z][A-Za-z]?\)?(?:/[A-Z][A-Za-z]*)*\.?")
 # A generation is part of the name its owner signs ("Michael Anderson III"), though no one is
 # greeted by it.
 _GENERATIONS = _words("jr jr. sr sr. ii iii iv")
@@ -857,12 +902,29 @@ def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
         aside = _NAME_ASIDE.search(name)
         if aside is not None:
             name = name[: aside.start() + 1]
-    words = name.replace(",", " ").split()
-    typed = len(words)
     dropped = _LETTERS if keep_generation else _POST_NOMINALS
-    while len(words) > 1 and words[-1].lower() in dropped:
-        words.pop()
+    # After a comma, a name has only letters and a generation ("Patricia Nguyen-Alvarez, MD,
+    # FACP"); without one, a run of capitals counts as letters from the first that is known
+    # ("O'Connell-Murphy BEng CEng MIEI"), so a surname typed in capitals ("Jordan LEE") stays.
+    head, comma, tail = name.partition(",")
+    after = tail.replace(",", " ").split()
+    if comma and after and all(_is_letters(word) for word in after):
+        words = head.split() + [word for word in after if word.lower() not in dropped]
+    else:
+        words = name.replace(",", " ").split()
+    typed = len(name.replace(",", " ").split())
+    run = len(words)
+    while run > 1 and _is_letters(words[run - 1]):
+        run -= 1
+    known = [i for i in range(run, len(words)) if words[i].lower() in dropped]
+    if known and known[0] > 0:
+        kept = [word for word in words[known[0] :] if word.lower() not in dropped]
+        words = words[: known[0]] + [word for word in kept if word.lower() in _GENERATIONS]
     return " ".join(words) if len(words) < typed else name
+
+
+def _is_letters(word: str) -> bool:
+    return word.lower() in _POST_NOMINALS or _CREDENTIAL_SHAPE.fullmatch(word) is not None
 
 
 # Irish and Gaelic surnames open with one as well: "Ó Súilleabháin", "Ní Bhriain", "Mac Giolla".
@@ -1060,7 +1122,7 @@ _LETTER_BY_LETTER = _words(
     "ux ui qa hr it nz uk us usa uae eu ai ml bi crm erp seo sre ict hse nhs gp icu cfo cto ceo"
     " coo cmo cio vp avp svp evp rn hvac bim cad ngo nyc sf dc pr b2b saas"
     # Not said letter by letter, but written in capitals all the same.
-    " emea apac latam sdet crna"
+    " emea apac latam sdet crna swe sde ii iii iv"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 # Words and the punctuation of names only: anything else ("<b>", "{{ x }}") is printed as typed.
@@ -1071,7 +1133,13 @@ def with_capitals(text: str) -> str:
     """A title or company typed all in lowercase ("sr. ux designer", "zeebuzz media") with the
     capitals a letter gives it ("Sr. UX Designer", "Zeebuzz Media"); any other text exactly as
     typed, since capitals someone typed are theirs."""
-    if not in_lowercase(text) or not _PLAIN_WORDS.fullmatch(text) or _DOMAIN.search(text):
+    # "sr swe ii (L4)": lowercase but for a level in brackets, which keeps its capitals.
+    lowered = in_lowercase(text) or (
+        text.endswith(")")
+        and in_lowercase(_ASIDE.sub("", text))
+        and _ASIDE.search(text) is not None
+    )
+    if not lowered or not _PLAIN_WORDS.fullmatch(text) or _DOMAIN.search(text):
         return text
     return _capitalised_words(text)
 
@@ -1283,6 +1351,13 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         segments = segments[1:]
     if not segments:
         return title, None
+    if len(segments) > 1 and _names_a_job(segments[1]) and "," not in segments[0]:
+        if not _names_a_job(segments[0]):
+            # "Police Staff - Forensic Collision Investigator": the job is the second part.
+            segments = segments[1:]
+        else:
+            # "Higher Executive Officer - Work Coach Team Leader": a grade, then the post.
+            return f"{segments[0]} ({segments[1]})", None
     job, *rest = [part.strip() for part in segments[0].split(",") if part.strip()] or [title]
     # Shorthand is for job boards: a letter says "Senior Manager", as a call does.
     job = " ".join(_said_in_full(word) for word in job.split(" "))
@@ -1343,10 +1418,13 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     ranked_stack = len(graded) < len(job.split(" "))
     # "Assistant Engineer", "Deputy Manager": a grade and its job are one name.
     grade_first = graded[0].lower() in ("assistant", "associate", "deputy")
+    # "Senior Executive Officer, Housing": an officer's grade is one name, whatever its
+    # length; so is a band ("Band 5 Staff Nurse - Acute Medicine").
+    named_grade = graded[-1].lower() == "officer" or any(c.isdigit() for c in job)
+    stacked = (coded or ranked_stack or grade_first) and len(named) + len(graded) > _STACKED_WORDS
     if (
         len(graded) > 1
-        and (graded[-1].lower() == "officer" or coded or ranked_stack or grade_first)
-        and len(named) + len(graded) > _STACKED_WORDS
+        and (named_grade or stacked)
         and not any(character.isdigit() for character in field)
         and field[0].isupper()
     ):
@@ -1370,6 +1448,13 @@ _SHIFTS = _words("nights days weekends evenings locum bank seasonal casual")
 # the job is the part after it.
 _TERMS_ONLY = _words("christmas holiday summer winter seasonal casual temp temporary contract")
 _KIND_ASIDE = re.compile(r"^([^(),|–—]+?) \(([A-Z][a-z]+)\)")
+
+
+def _names_a_job(part: str) -> bool:
+    """ "Forensic Collision Investigator", "Work Coach Team Leader": a part of a title that is
+    a job itself, as its last word is someone who does it."""
+    last = part.rsplit(" ", 1)[-1]
+    return " " in part and "/" not in part and last[:1].isupper() and _is_a_person(last.lower())
 
 
 def _is_ranked(job: str) -> bool:
@@ -1444,6 +1529,8 @@ _SAID_IN_FULL = {
     "mgr.": "Manager",
     "dir.": "Director",
     "eng.": "Engineer",
+    "engg": "Engineer",
+    "engg.": "Engineer",
     "dev": "Developer",
     "coord.": "Coordinator",
     "mgmt": "Management",
@@ -1505,6 +1592,11 @@ def a_role(title: str) -> str:
     """The better-fit role after "considered for": "an Engineering Manager role", "a Store
     Manager role at a store in South Austin", "a leadership role" (typed with its article),
     "a role like Engineering Manager, Data Platform" (a title that does not read as one)."""
+    grade, *post = _DASH_BREAK.split(title, maxsplit=1)
+    if post and _names_a_job(post[0]) and "," not in grade:
+        # "Police Staff - Forensic Collision Investigator": the job as a sentence says it.
+        head, _ = title_in_prose(title)
+        return f"{'an' if _takes_an(head) else 'a'} {head} role"
     # "Data Analyst – Supply Chain" reads as "Data Analyst, Supply Chain": no dash mid-sentence.
     title = _DASH_BREAK.sub(", ", title, count=1)
     words = title.split(" ")
@@ -1533,9 +1625,14 @@ def a_role(title: str) -> str:
         and aside.start() > 0
         and len(said.split()) > 1
         and all(word[:1].isupper() or word in ("&", "and", "of") for word in said.split())
+        # "(Grade PO4)", "(Maternity Cover)": a grade or terms, kept as typed, not a field.
+        and said.split(" ", 1)[0].lower() not in _NOT_A_FIELD | _SHIFTS
     ):
         # "Senior Planning Officer (Development Management)": the role in what it names.
         return f"{a_role(title[: aside.start()])} in {said}"
+    terms = said.split(" ", 1)[0].lower() in _NOT_A_FIELD | _SHIFTS
+    if aside and aside.start() > 0 and terms and not _PARTS.search(title[: aside.start()]):
+        return f"{article} {title} role"  # "a KS2 Teacher (Maternity Cover) role"
     if aside and aside.start() > 0 and _ACRONYM.fullmatch(aside[0].strip()) is None:
         # "Associate, Commercial Litigation (London office)": the role, then its aside; an
         # acronym stays with the name it shortens ("a Qualified Person (QP) role").
@@ -1576,6 +1673,8 @@ _NOT_A_FIELD = _words(
     " remote hybrid contract temporary temp interim permanent part-time full-time fixed-term"
     # "– Fixed Term 12 Months", "- Full Time - Day Shift", "- Immediate Start!": terms.
     " fixed full part day night immediate"
+    # "(Maternity Cover)", "(Secondment)", "(Acting)": on what terms, not what it is in.
+    " maternity cover secondment acting ftc"
 )
 
 

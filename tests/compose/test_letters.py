@@ -351,11 +351,53 @@ def test_advice_is_true_about_where_the_detail_appears() -> None:
     assert "call_first" not in codes  # the warning already says to call
 
 
+@pytest.mark.parametrize(
+    ("category", "detail", "fault"),
+    [
+        (
+            "company_fit",
+            "The process felt really disorganised and the team seemed overworked.",
+            "disorganised",
+        ),
+        ("compensation", "Honestly the offer was a lowball for someone like me.", "lowball"),
+        ("role_fit", "I didn't like how the manager spoke about the last person.", "manager spoke"),
+    ],
+)
+def test_a_reason_that_criticises_the_employer_is_never_sent(
+    category: str, detail: str, fault: str
+) -> None:
+    body = decline_request(reason={"category": category, "detail": detail})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert not [text for text in _letters(messages) if fault in text]
+    advice = {item["code"]: item for item in guidance}
+    assert "review_detail" not in advice  # which would ask for it in sentences, and print it
+    assert advice["detail_criticises"]["severity"] == "warning"
+    assert f"(“{detail}”)" in advice["detail_criticises"]["message"]
+    fair = "I've realized I want a smaller team where I can work more closely with customers."
+    body = decline_request(reason={"category": "company_fit", "detail": fair})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert fair in messages["email"]["text"]
+    assert "detail_criticises" not in [item["code"] for item in guidance]
+
+
+def test_a_call_does_not_step_back_twice() -> None:
+    detail = "I need to step back from my search for a few months to care for my father."
+    body = decline_request(stage="candidacy", reason={"category": "personal", "detail": detail})
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert "I'm withdrawing from the process" in script
+    assert "stepping back" not in script
+
+
 # How a referral's strengths were typed, and how every message must then join them to a name.
 STRENGTHS_AS_TYPED = [
     ("a brilliant product designer", "Sam is a brilliant product designer."),
     ("a sharp, funny voice", "Sam has a sharp, funny voice."),
     ("a great eye for typography", "Sam has a great eye for typography."),
+    (
+        "hands-on AWS and Azure migrations",
+        "Sam has hands-on experience with AWS and Azure migrations.",
+    ),
+    ("hands-on experience with Kafka", "Sam has hands-on experience with Kafka."),
     ("building fast React interfaces", "Sam has experience building fast React interfaces."),
     ("covering medtech for eight years", "Sam has experience covering medtech for eight years."),
     ("leading incident response", "Sam has experience in leading incident response."),
@@ -480,7 +522,7 @@ def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
 @pytest.mark.parametrize(
     ("common", "said"),
     [
-        ("trail running", "and your latest thoughts on trail running."),
+        ("trail running", "your news, trail running included."),
         ("We both rowed at university.", "great to find that we both rowed at university, and"),
         ("our mutual friend Bongani", "With our mutual friend Bongani in common, I'd"),
         ("our shared time at Trinity", "With our time at Trinity in common, I'd"),
@@ -1672,6 +1714,17 @@ def test_a_check_in_does_not_tell_them_where_they_work() -> None:
         ("Vice President, Compliance Technology", "the Vice President role in Compliance Tech"),
         ("Founding Engineer, Backend", "the Founding Backend Engineer role"),
         ("Ops Manager!! (Nairobi hub)", "the Ops Manager role at"),
+        # An officer's grade and a band are one name: the field goes after the role.
+        ("Senior Executive Officer, Housing", "the Senior Executive Officer role in Housing"),
+        ("Band 5 Staff Nurse - Acute Medicine", "the Band 5 Staff Nurse role in Acute Medicine"),
+        # Terms in brackets are not a field the role is in.
+        ("KS2 Teacher (Maternity Cover)", "the KS2 Teacher role at"),
+        # A part after the dash that is a job: the job, or the post within a grade.
+        ("Police Staff - Forensic Collision Investigator", "the Forensic Collision Investigator"),
+        (
+            "Higher Executive Officer - Work Coach Team Leader",
+            "the Higher Executive Officer (Work Coach Team Leader) role at",
+        ),
     ],
 )
 def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
@@ -1691,6 +1744,16 @@ def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
             "a Senior Planning Officer role in Development Management",
         ),
         ("Associate, Commercial Litigation (London office)", "role (London office)"),
+        # A grade or terms in brackets are kept as typed, never a field the role is in.
+        (
+            "Planning Policy Team Leader (Grade PO4)",
+            "a Planning Policy Team Leader (Grade PO4) role",
+        ),
+        ("KS2 Teacher (Maternity Cover)", "a KS2 Teacher (Maternity Cover) role"),
+        (
+            "Police Staff - Forensic Collision Investigator",
+            "a Forensic Collision Investigator role",
+        ),
     ],
 )
 def test_a_better_fit_role_with_an_aside_reads_as_a_role(title: str, said: str) -> None:
@@ -2319,6 +2382,32 @@ def test_a_recipient_typed_with_a_rank_is_addressed_by_it(name: str, greeting: s
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert messages["email"]["text"].startswith(f"{greeting}\n")
     assert messages["phone_script"]["text"].startswith(f"Hello {greeting[5:-1]}, it's Ana Ruiz.")
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Dr. Patricia Nguyen-Alvarez, MD, FACP", "Dear Dr. Nguyen-Alvarez,"),
+        ("Dr Siobhán O'Connell-Murphy BEng CEng MIEI/FIEI", "Dear Dr O'Connell-Murphy,"),
+        ("Ms Aoife Byrne, BA (Hons)", "Dear Ms Byrne,"),
+        # A surname typed in capitals is a surname, not letters after it.
+        ("Mr Jordan LEE, PhD", "Dear Mr LEE,"),
+    ],
+)
+def test_letters_after_a_name_are_never_taken_for_the_surname(name: str, greeting: str) -> None:
+    body = decline_request(
+        recipient={"name": name},
+        candidate={"name": "Thomas Whitcombe, RN, BSN", "email": "tw@example.com"},
+        tone="warm",
+    )
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith(f"{greeting}\n")
+    # The candidate says their name on the phone, not their letters.
+    assert messages["phone_script"]["text"].startswith(
+        f"Hello {greeting[5:-1]}, it's Thomas Whitcombe."
+    )
+    assert "BSN" not in messages["phone_script"]["voicemail"]
+    assert "check_address_as" not in [item["code"] for item in guidance]
 
 
 @pytest.mark.parametrize("role", ["Visual Merchandiser 💫 (Flagship Store)", "Growth Marketer 🚀"])
