@@ -42,6 +42,7 @@ from app.compose.reading import (
     in_subject,
     is_a_clause,
     is_a_group,
+    is_an_initial,
     is_any_team,
     is_formal_address,
     is_long_name,
@@ -51,6 +52,8 @@ from app.compose.reading import (
     keeps_in_touch,
     known_as,
     looks_casual,
+    name_and_description,
+    name_with_capitals,
     names_the_employer,
     names_the_interview,
     opens_with_after,
@@ -61,8 +64,10 @@ from app.compose.reading import (
     said_title,
     says_decided,
     says_enjoyed,
+    says_offer,
     says_when,
     spoken_title,
+    stays_put,
     steps_back,
     strengths_as,
     strengths_of,
@@ -177,6 +182,9 @@ class Facts:
     detail_keeps_in_touch: bool
     detail_says_decided: bool
     detail_steps_back: bool
+    # Staying where they are ("a promotion", "my current role"): a later start is no answer.
+    detail_stays: bool
+    detail_says_offer: bool  # "… another offer": our decision then says "decline" alone
     detail_opens_with_after: bool
     # The reason criticises the employer (reading.criticises): left out of every message, and
     # the guidance says why (detail_criticises), never that it reads as a note.
@@ -236,6 +244,9 @@ class Facts:
     referral_email: MaybeTyped
     referral_relationship: MaybeTyped
     referral_strengths: MaybeTyped
+    # The name field as typed when it says who they are rather than their name ("my cousin's
+    # friend Arjun"): no message calls them by it, and the guidance says so.
+    referral_described: MaybeTyped
     common_ground: MaybeTyped
     # The common ground as a topic ("our shared interest in" left off), or as a clause that
     # follows "that" ("we both rowed at university", its capital and full stop left off).
@@ -396,7 +407,12 @@ def first_name(name: str, *, formal: bool = True) -> str:
 
 
 def _uncertain(name: str) -> bool:
-    words = spoken_name(name).split(" ")
+    # Without a rank or an aside: "Brigadier (Ret'd) Alistair Fenwick-Hughes" has two names.
+    words = [word for word in spoken_name(name).split(" ") if word[:1] != "("]
+    while len(words) > 1 and words[0].lower() in RANKS:
+        words.pop(0)
+    if len(words) > 1 and is_an_initial(words[0]):
+        return True  # "K. Ramesh" is greeted "Ramesh": a guess the candidate should check
     return len(words) > 2 and " and " not in name and " & " not in name and not has_particle(name)
 
 
@@ -557,21 +573,24 @@ def facts_from(
             f"{recipient.name} [surname]" if titled else as_name(without_post_nominals(typed))
         )
         address_as = as_name(recipient.address_as or addressed_as(recipient_name))
-    referral_name = as_name(known_as(referral.name)) if referral and referral.name else None
+    named, described = (
+        name_and_description(referral.name) if referral and referral.name else (None, None)
+    )
+    referral_name = as_name(known_as(named)) if named else None
     # The candidate is who the employer knows from the application: "Sipho (Sips) Mthembu"
     # signs and says "Sipho Mthembu".
     candidate_name = as_name(without_nickname(request.candidate.name))
     # An address but no name: someone the candidate knows, recommended as "someone", with the
     # address to reach them (the guidance asks for the name, and whether they are happy to be
     # put forward).
-    unnamed = referral is not None and referral.name is None and referral.email is not None
-    related = referral.relationship if referral else None
+    unnamed = referral is not None and referral_name is None and referral.email is not None
+    related = (referral.relationship or described) if referral else None
     common = relationship.common_ground
     shared_as = common_as(common) if common else None
     news = relationship.company_news
     # An emoji is for a job board ("Visual Merchandiser 💫"), not a letter or a call.
     said_role, said_company = unspoken(request.role), unspoken(request.company)
-    typed_role, typed_company = with_capitals(said_role), with_capitals(said_company)
+    typed_role, typed_company = with_capitals(said_role), name_with_capitals(said_company)
     role, company = unshouted(typed_role), unshouted_name(typed_company)
     company_name = without_legal_suffix(company)
     # "The Larkspur" before a noun is "the Larkspur team", never "Hi The Larkspur team".
@@ -661,6 +680,9 @@ def facts_from(
         detail is not None and keeps_in_touch(detail),
         detail is not None and says_decided(detail),
         detail is not None and steps_back(detail),
+        # Whatever the wording, and even left out of the messages, it says what they will do.
+        request.reason.detail is not None and stays_put(request.reason.detail),
+        detail is not None and says_offer(detail),
         detail is not None and opens_with_after(detail),
         criticism,
         timing,
@@ -710,6 +732,7 @@ def facts_from(
         as_address(referral.email) if referral and referral.email else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,
+        referral.name if referral and referral.name and not named else None,
         relationship.common_ground,
         topic_of(relationship.common_ground) if relationship.common_ground else None,
         news_printed,

@@ -233,7 +233,7 @@ def _with_article(relationship: str) -> str:
     return f"my {relationship}"
 
 
-_ADVERBS = _words("really very extremely super incredibly exceptionally genuinely truly so")
+_ADVERBS = _words("really very v extremely super incredibly exceptionally genuinely truly so")
 _SENTENCE_STARTS = _words("her his their they she's he's they're i i've we we've")
 
 
@@ -394,8 +394,9 @@ _THE_FACT = re.compile(r"^the fact that ", re.IGNORECASE)
 
 
 def common_as(common_ground: str) -> str:
-    """'note' (typed as a note to oneself, not drafted into a letter), 'topic' ("trail
-    running", "our shared interest in jazz"), 'clause' ("we both rowed at university"), or
+    """'note' (typed as a note to oneself, not drafted into a letter), 'topic' ("open-source
+    data tooling", "our shared interest in rare disease research"), 'pastime' ("trail
+    running", "our shared love of jazz"), 'clause' ("we both rowed at university"), or
     'thing': something they share that is not an interest ("our mutual
     friend Bongani", "the 2023 flood response"), which a check-in thinks about."""
     if _note(common_ground):
@@ -410,7 +411,22 @@ def common_as(common_ground: str) -> str:
     # belong, which has no "latest developments" to ask their thoughts on.
     if any(word.lower().strip(",.") in _AFFILIATIONS for word in common_ground.split(" ")):
         return "thing"
+    # "fell running", "beer-league hockey": something done for its own sake, which no one has
+    # "latest thoughts on" or "swaps notes on"; a check-in hopes they still find time for it.
+    if _pastime(_without_end(_SHARED.sub("", common_ground, count=1), ".!")):
+        return "pastime"
     return "topic"
+
+
+_pastime = Caseless(
+    r"(?:^|[\s-])(?:running|marathons?|triathlons?|parkrun|cycling|climbing|bouldering|hiking"
+    r"|tramping|bushwalking|hillwalking|walking|surfing|lifesaving|swimming|rowing|sailing"
+    r"|kayaking|canoeing|paddling|skiing|snowboarding|golf|tennis|squash|badminton|padel"
+    r"|football|soccer|rugby|cricket|hockey|netball|basketball|baseball|softball|volleyball"
+    r"|yoga|pilates|crossfit|chess|choir|singing|guitar|piano|photography|baking|gardening"
+    r"|birdwatching|birding|fishing|fly-fishing|camping|knitting|pottery|woodworking|dancing"
+    r"|salsa|diving|scuba|biking|mountaineering|martial arts|karate|judo|boxing|jazz|cooking)$"
+)
 
 
 _AFFILIATIONS = _words(
@@ -470,7 +486,10 @@ _ahead = Caseless(
     _AHEAD_VERB + r"|\b(?:next (?:week|month|year|spring|summer|autumn|fall|winter|quarter"
     r"|season)|later this (?:year|month)|coming soon|upcoming|forthcoming"
     r"|(?:opening|launching|starting) (?:in|on|next|this|later|soon)"
-    r"|in (?:the )?(?:spring|summer|autumn|fall|winter|new year))\b"
+    r"|in (?:the )?(?:spring|summer|autumn|fall|winter|new year)"
+    # Under way, not achieved: "the Broadway Plan public consultation" is followed with
+    # interest; congratulating a consultation or a restructure reads as sarcasm.
+    r"|consultation|inquiry|enquiry|pilot|restructur\w*|reorgani[sz]\w*|merger)\b"
 )
 
 
@@ -675,6 +694,26 @@ def says_decided(text: str) -> bool:
     return _decided(text)
 
 
+# "My employer offered me a promotion, so I'm staying": no later start date would change it.
+_stays = Caseless(
+    r"\b(?:promot|counter-?offer|stay(?:ing)? (?:on\b|put\b|in my|at my|with my|where)"
+    r"|decided to stay|remain(?:ing)? (?:in|at|with) my"
+    r"|current (?:role|job|employer|post|position))"
+)
+
+
+def stays_put(text: str) -> bool:
+    return _stays(text)
+
+
+# "I've accepted an offer closer to home": beside it, ours says "decline", not "the offer".
+_offer = Caseless(r"\boffer")
+
+
+def says_offer(text: str) -> bool:
+    return _offer(text)
+
+
 # "I need to step back from my search": ours then says "withdrawing", not "stepping back".
 _steps_back = Caseless(r"\bstep(?:s|ping|ped)? (?:back|away)\b")
 
@@ -810,7 +849,8 @@ def is_any_team(name: str) -> bool:
 # Courtesy titles in front of a name: "Dr Jordan Lee" is addressed as "Dr Lee", never as "Dr",
 # and says "Jordan Lee" of themselves on the phone.
 COURTESY_TITLES = _words(
-    "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. sir adv adv. cllr cllr. councillor rev rev."
+    "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor sir adv adv. cllr cllr. councillor"
+    " rev rev."
     " hon hon. eng eng. chief engr engr. alhaji alhaja m. mme mme. mlle mlle."
 )
 # Ranks someone is addressed by, said in full ("Det. Insp. Mark Holloway" is "Detective
@@ -878,7 +918,11 @@ _LETTERS = _words(
     " facp beng meng ceng ieng bsn msn np fnp aprn lcsw lpc cissp sphr phr shrm-cp shrm-scp pgce"
     " qts rgn rmn bn mbbs bds mrcs frsa fca aca cima cipd mcipd hons (hons) dipl mcsp cpsychol"
     " frics mrics miei fiei mice fice miet fiet mimeche cphys cchem mrsc frsc ma(hons) bsc(hons)"
+    # Australian honours and colleges: "Alistair Fenwick-Hughes AM CSC", "Helen Xu FACN".
+    " oam csc dsc psm apm facn facem fracgp fanzca fracs fracp dnp dnsc edd psyd"
 )
+# Letters that are also surnames ("Ao") or words: letters only when typed in capitals.
+_LETTERS_IN_CAPITALS = frozenset({"AM", "AO", "AC"})
 # What else a run of letters after a name looks like: "FIEI", "MIEI/FIEI", "BEng", "(Hons)".
 _CREDENTIAL_SHAPE = re.compile(r"\(?[A-Z][A-Za-z]{0,6}[A-Z][A-Za-z]?\)?(?:/[A-Z][A-Za-z]*)*\.?")
 # A generation is part of the name its owner signs ("Michael Anderson III"), though no one is
@@ -909,22 +953,33 @@ def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
     head, comma, tail = name.partition(",")
     after = tail.replace(",", " ").split()
     if comma and after and all(_is_letters(word) for word in after):
-        words = head.split() + [word for word in after if word.lower() not in dropped]
+        words = head.split() + [
+            word for word in after if word.lower() in _GENERATIONS and word.lower() not in dropped
+        ]
     else:
         words = name.replace(",", " ").split()
     typed = len(name.replace(",", " ").split())
     run = len(words)
     while run > 1 and _is_letters(words[run - 1]):
         run -= 1
-    known = [i for i in range(run, len(words)) if words[i].lower() in dropped]
+    known = [i for i in range(run, len(words)) if _known_letters(words[i], dropped)]
     if known and known[0] > 0:
-        kept = [word for word in words[known[0] :] if word.lower() not in dropped]
-        words = words[: known[0]] + [word for word in kept if word.lower() in _GENERATIONS]
+        after = [word.lower() for word in words[known[0] :]]
+        signed = [
+            word
+            for word, low in zip(words[known[0] :], after, strict=True)
+            if low in _GENERATIONS and low not in dropped
+        ]
+        words = words[: known[0]] + signed
     return " ".join(words) if len(words) < typed else name
 
 
 def _is_letters(word: str) -> bool:
     return word.lower() in _POST_NOMINALS or _CREDENTIAL_SHAPE.fullmatch(word) is not None
+
+
+def _known_letters(word: str, dropped: frozenset[str]) -> bool:
+    return word.lower() in dropped or word in _LETTERS_IN_CAPITALS
 
 
 # Irish and Gaelic surnames open with one as well: "Ó Súilleabháin", "Ní Bhriain", "Mac Giolla".
@@ -944,10 +999,21 @@ def surname_of(words: list[str]) -> str:
 def given_name(words: list[str]) -> str:
     """What someone is called by first name: the first word, or every word before the
     particle their family name starts with ("María José de la Cruz Pérez": "María José")."""
+    # "K. Ramesh", as South Indian names are often written: the initial is the family's, and
+    # Ramesh is who they are.
+    while len(words) > 1 and is_an_initial(words[0]):
+        words = words[1:]
     for index, word in enumerate(words[1:], 1):
         if word in _PARTICLES:  # as typed, in lowercase: "de", not the name "De"
             return " ".join(words[:index])
     return words[0]
+
+
+_AN_INITIAL = re.compile(r"[^\W\d_]\.?")
+
+
+def is_an_initial(word: str) -> bool:
+    return _AN_INITIAL.fullmatch(word) is not None
 
 
 def has_particle(name: str) -> bool:
@@ -955,7 +1021,12 @@ def has_particle(name: str) -> bool:
 
 
 # After the given names, however many: "Wei Jie (WJ) Ong" is WJ Ong.
-_NICKNAME = re.compile(r"^(\S+(?: \S+)*?) (?:\(([^()\s]+)\)|[\"“']([^\"“”'\s]+)[\"”'])(?= )")
+_NICKNAME = re.compile(
+    # "Brigadier (Ret'd) Alistair …" has retired, which is no name.
+    r"^(\S+(?: \S+)*?) (?:\((?!(?:ret'?d|retired|rtd|retd)\.?\))([^()\s]+)\)"
+    r"|[\"“']([^\"“”'\s]+)[\"”'])(?= )",
+    re.IGNORECASE,
+)
 
 
 def without_nickname(name: str) -> str:
@@ -967,6 +1038,23 @@ def known_as(name: str) -> str:
     """A name typed with what they go by: "Maeve (Mae) McAllister" and 'Brianna "Bri"
     McAllister' are Mae and Bri McAllister."""
     return _NICKNAME.sub(lambda match: match[2] or match[3], name, count=1)
+
+
+_NAME_DASH = re.compile(r"\s+[-–—]\s+")
+_DESCRIPTION_STARTS = _words("my our his her their a an the")
+
+
+def name_and_description(name: str) -> tuple[str | None, str | None]:
+    """A referral's name field as typed, and who they are when that was typed into it too:
+    "Sipho M. - my old shift lead at Bidvest" is Sipho M., with a description; "my cousin's
+    friend Arjun" names no one the messages can call by name."""
+    if name.split(" ", 1)[0].lower() in _DESCRIPTION_STARTS:
+        return None, name
+    parts = _NAME_DASH.split(name, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        first = parts[1][0].lower() + parts[1][1:] if parts[1][:3].lower() == "my " else parts[1]
+        return parts[0], first
+    return name, None
 
 
 def is_only_a_title(name: str) -> bool:
@@ -1017,7 +1105,7 @@ _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|bc|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
-    r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically)(?!\w|\.\w)"
+    r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically|v)(?!\w|\.\w)"
     r"|(?<!\w)[:;]-?[()pd](?!\w)"
     # "(like 60%?)": a guess in chat, not a figure in a letter.
     r"|(?<![\w.])like (?=\d)|\?\)"
@@ -1144,6 +1232,14 @@ def with_capitals(text: str) -> str:
     return _capitalised_words(text)
 
 
+def name_with_capitals(company: str) -> str:
+    """with_capitals(company), where a name of three letters or fewer is an initialism: "dsv",
+    "itc" and "rbc" are DSV, ITC and RBC."""
+    if company.isalpha() and company.islower() and len(company) <= 3:
+        return company.upper()
+    return with_capitals(company)
+
+
 # A name that is its web address ("tinyshed.ai") is written as its owners write it.
 _DOMAIN = re.compile(r"\w\.(?:ai|io|com|co|app|dev|net|org|xyz|tech|so|me|ly|gg|tv|fm)\b")
 
@@ -1242,8 +1338,25 @@ def is_formal_address(address_as: str) -> bool:
 # --- The better-fit role --------------------------------------------------------------------
 
 # What a job title may already end with, so no "role" is added after it ("Head of Data role").
-ROLE_NOUNS = ("role", "position", "job", "opening", "internship")
+ROLE_NOUNS = (
+    "role",
+    "position",
+    "job",
+    "opening",
+    "internship",
+    # "the RN Grad Program": a programme one is taken on, never "the … Program role".
+    "apprenticeship",
+    "traineeship",
+    "fellowship",
+    "residency",
+    *(
+        f"{who} {what}"
+        for who in ("grad", "graduate", "trainee", "rotational", "early careers")
+        for what in ("program", "programme", "scheme")
+    ),
+)
 _ROLE_WORDS = frozenset(ROLE_NOUNS) | _words("roles positions jobs post")
+_PROGRAMMES = tuple(f" {noun}" for noun in ROLE_NOUNS if " " in noun)
 # Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
 _ROLE_BREAKS = _words("at on in with for within across where")
 
@@ -1288,7 +1401,7 @@ _DASH_BREAK = re.compile(r" (?:[-–—|]|--) ")
 _UNITS = _words(
     "unit team department directorate ward division group office clinic centre"
     " center lab laboratory programme program practice desk branch faculty school college"
-    " institute"
+    " institute icu nicu picu hdu ccu"
 )
 # Where one works on, not in: "the Senior Sub-Editor role on the Digital Desk".
 _UNITS_ON = _words("desk team ward")
@@ -1302,6 +1415,9 @@ _RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
 _RANKED_BY_NAME = _words("president director vp avp svp evp head partner professor")
 # A field this short goes before the job ("Investment Banking Associate"); longer, beside it.
 _FIELD_BEFORE_WORDS = 2
+# A field and its job together no longer than this go in one name ("Data Platform Engineering
+# Manager"); longer, the role is in the field.
+_FIELD_STACK_WORDS = 4
 # Fields that are never said before a job ("Senior Healthcare Projects Architect"): the job
 # is in them ("the Senior Architect role in Healthcare Projects"). As stems (see `echoed`).
 _IN_FIELDS = frozenset({"proje", "progr", "portf", "initi"})
@@ -1351,13 +1467,16 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         segments = segments[1:]
     if not segments:
         return title, None
-    if len(segments) > 1 and _names_a_job(segments[1]) and "," not in segments[0]:
-        if not _names_a_job(segments[0]):
+    post = segments[1].split(",", 1)[0].strip() if len(segments) > 1 else ""
+    if post and _names_a_job(post) and "," not in segments[0]:
+        if not _names_a_job(_ASIDE.sub("", segments[0])):
             # "Police Staff - Forensic Collision Investigator": the job is the second part.
             segments = segments[1:]
         else:
-            # "Higher Executive Officer - Work Coach Team Leader": a grade, then the post.
-            return f"{segments[0]} ({segments[1]})", None
+            # "Higher Executive Officer (HEO) - Data and Insight Lead": a grade, then the
+            # post, which is the job: "the Data and Insight Lead (HEO) role".
+            grade = _ACRONYM.search(segments[0])
+            return f"{post} ({grade[0][1:-1] if grade else _ASIDE.sub('', segments[0])})", None
     job, *rest = [part.strip() for part in segments[0].split(",") if part.strip()] or [title]
     # Shorthand is for job boards: a letter says "Senior Manager", as a call does.
     job = " ".join(_said_in_full(word) for word in job.split(" "))
@@ -1365,12 +1484,24 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # one of two jobs ("Junior Architect / BIM Modeller"), which no field goes inside.
     if any(word in _ROLE_BREAKS for word in job.split(" ")[1:]) or "/" in job:
         return job, None
+    if rest and _names_a_job(rest[0]) and _names_a_job(job):
+        # "Senior Executive Officer, Policy Adviser": a grade, then the post.
+        return f"{job} ({rest[0]})", None
     fields = []
     # A title that says its kind has said enough: a job board's blurb after it goes.
     for part in rest or ([] if kind else segments[1:2]):
         first = part.split(" ", 1)[0].lower().strip(",;:")
         if " " not in part and (first in _SENIORITIES or _is_a_kind(part)):
             job = f"{part} {job}"  # "Software Engineer, Senior", "Engineer – Electrical"
+        elif (
+            " " not in part
+            and not rest
+            and part.isupper()
+            and 1 < len(part) < 6
+            and part.lower() not in _UNITS
+            and not any(character.isdigit() for character in part)  # "EL2", "PO4": a grade
+        ):
+            job = _with_kind(job, part)  # "Assistant Manager – F&B": the F&B one
         elif " " not in part and not rest:
             continue  # "Coordinator – Wellington", "| Remote": where, or how, not what
         elif first not in _NOT_A_FIELD and part[0].isalpha():
@@ -1429,7 +1560,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         and field[0].isupper()
     ):
         return job, f"in {field}"
-    if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS:
+    # "Graduate Electrical Engineer – Network Planning": before a job of three words, a field
+    # of two stacks five nouns ("the Network Planning Graduate Electrical Engineer role").
+    stack = len(job.split(" ")) + len(named) > _FIELD_STACK_WORDS
+    if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS and not stack:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
         # Risk & Compliance Manager" (after the seniority).
         return _with_kind(job, field), None
@@ -1573,8 +1707,16 @@ def in_subject(title: str, head: str, tail: str | None) -> str:
     it is the title a sentence gives ("Cloud Solutions Architect")."""
     strung = _BOARD_BREAK.search(title) or _SHOUT.search(title) or _TERMS_ASIDE.search(title)
     if not strung:
-        return title
+        # In the words the letter says it in: a subject "Night Mgr" above "the Night Manager
+        # role" reads as two jobs.
+        return " ".join(_said_in_full_with_stop(word) for word in title.split(" "))
     return f"{head} {tail}" if tail else head
+
+
+def _said_in_full_with_stop(word: str) -> str:
+    """ "Mgr," is "Manager,": the comma stays where it was typed."""
+    bare = word.rstrip(",;:")
+    return _said_in_full(bare) + word[len(bare) :]
 
 
 # What a job board strings a title together with, and a person writing does not: "|", "--".
@@ -1593,7 +1735,7 @@ def a_role(title: str) -> str:
     Manager role at a store in South Austin", "a leadership role" (typed with its article),
     "a role like Engineering Manager, Data Platform" (a title that does not read as one)."""
     grade, *post = _DASH_BREAK.split(title, maxsplit=1)
-    if post and _names_a_job(post[0]) and "," not in grade:
+    if post and _names_a_job(post[0].split(",", 1)[0].strip()) and "," not in grade:
         # "Police Staff - Forensic Collision Investigator": the job as a sentence says it.
         head, _ = title_in_prose(title)
         return f"{'an' if _takes_an(head) else 'a'} {head} role"
@@ -1648,7 +1790,7 @@ def a_role(title: str) -> str:
         return f"{article} {title} role"
     if any(mark in title for mark in ",()/;:&|"):
         return f"a role like {title}"
-    if any(word in _ROLE_WORDS for word in lower):
+    if any(word in _ROLE_WORDS for word in lower) or title.lower().endswith(_PROGRAMMES):
         return f"{article} {title}"
     for at, word in enumerate(words[1:], 1):
         if word in _ROLE_BREAKS:  # lower case: "in" of "Head of Sales in EMEA", not "In"

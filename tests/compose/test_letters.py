@@ -380,6 +380,15 @@ def test_a_reason_that_criticises_the_employer_is_never_sent(
     assert "detail_criticises" not in [item["code"] for item in guidance]
 
 
+def test_a_decision_beside_a_reason_about_an_offer_does_not_say_offer_again() -> None:
+    detail = "I've accepted an offer closer to home in Pretoria."
+    body = decline_request(
+        tone="brief", reason={"category": "accepted_other_offer", "detail": detail}
+    )
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert f"I'm going to decline. {detail}" in text
+
+
 def test_a_call_does_not_step_back_twice() -> None:
     detail = "I need to step back from my search for a few months to care for my father."
     body = decline_request(stage="candidacy", reason={"category": "personal", "detail": detail})
@@ -429,6 +438,13 @@ def test_a_referrals_strengths_read_as_they_were_typed(strengths: str, sentence:
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=unnamed)))
     clause = sentence.removeprefix("Sam ").removesuffix(".")
     assert f"a former colleague who {clause}" in messages["email"]["text"]
+
+
+def test_three_letters_in_lowercase_are_an_initialism() -> None:
+    body = decline_request(company="dsv", stage="candidacy", recipient=None)
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Hello DSV team,")
+    assert "Dsv" not in " ".join(_letters(messages))
 
 
 @pytest.mark.parametrize(
@@ -522,11 +538,11 @@ def test_company_news_reads_as_it_was_typed(news: str, said: str) -> None:
 @pytest.mark.parametrize(
     ("common", "said"),
     [
-        ("trail running", "your news, trail running included."),
+        ("trail running", "Are you still finding time for trail running? I'd love"),
         ("We both rowed at university.", "great to find that we both rowed at university, and"),
-        ("our mutual friend Bongani", "With our mutual friend Bongani in common, I'd"),
-        ("our shared time at Trinity", "With our time at Trinity in common, I'd"),
-        ("the Boston Tax Forum", "With the Boston Tax Forum in common, I'd"),
+        ("our mutual friend Bongani", "sometime, not least about our mutual friend Bongani, and"),
+        ("our shared time at Trinity", "not least about our time at Trinity, and"),
+        ("the Boston Tax Forum", "not least about the Boston Tax Forum, and"),
         ("we both presented at ASHG last year", "to find that we both presented at ASHG, and"),
     ],
 )
@@ -701,6 +717,11 @@ def test_timing_alone_suggests_asking_for_a_later_start() -> None:
         body = decline_request(stage=stage, reason={"category": "timing"})
         codes = [item["code"] for item in _compose(DeclineRequest.model_validate(body))[1]]
         assert ("ask_about_start_date" in codes) is (stage != "interview"), stage
+    # Staying where they are, no later start would change it.
+    for detail in ("My employer has offered me a promotion.", "I'm staying in my current role."):
+        body = decline_request(reason={"category": "timing", "detail": detail})
+        codes = [item["code"] for item in _compose(DeclineRequest.model_validate(body))[1]]
+        assert "ask_about_start_date" not in codes, detail
 
 
 def test_a_long_name_asks_the_candidate_to_check_the_greeting() -> None:
@@ -1529,7 +1550,9 @@ def test_a_job_board_title_reads_as_a_person_writes_it(role: str, in_a_sentence:
     body = decline_request(role=role, tone="warm")
     messages, _ = _compose(DeclineRequest.model_validate(body))
     assert in_a_sentence in messages["email"]["text"]
-    assert role in messages["email"]["subject"]  # the subject carries it whole
+    # The subject carries it whole, in the words the letter says it in.
+    in_full = role.replace("Sr.", "Senior").replace("Mgr", "Manager").replace("Mgmt", "Management")
+    assert in_full in messages["email"]["subject"]
 
 
 @pytest.mark.parametrize(
@@ -1545,6 +1568,7 @@ def test_a_title_typed_in_capitals_is_written_as_a_title(role: str, written: str
     body = decline_request(role=role, tone="warm")
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     assert role not in " ".join(_letters(messages))
+    written = written.replace("Sr.", "Senior")  # as the letter says it
     assert written in messages["email"]["subject"]
     (advice,) = [item["message"] for item in guidance if item["code"] == "check_typing"]
     assert f"in capitals, so the messages write it as a title is written (“{written}”)" in advice
@@ -1723,8 +1747,24 @@ def test_a_check_in_does_not_tell_them_where_they_work() -> None:
         ("Police Staff - Forensic Collision Investigator", "the Forensic Collision Investigator"),
         (
             "Higher Executive Officer - Work Coach Team Leader",
-            "the Higher Executive Officer (Work Coach Team Leader) role at",
+            "the Work Coach Team Leader (Higher Executive Officer) role at",
         ),
+        (
+            "Higher Executive Officer (HEO) - Data and Insight Lead, Digital, Data and Technology",
+            "the Data and Insight Lead (HEO) role at",
+        ),
+        (
+            "Senior Executive Officer, Policy Adviser",
+            "the Senior Executive Officer (Policy Adviser)",
+        ),
+        # Five nouns in a row are no title: the role is in the field.
+        (
+            "Graduate Electrical Engineer – Network Planning",
+            "the Graduate Electrical Engineer role in Network Planning at",
+        ),
+        ("Clinical Nurse Manager – Medical ICU", "the Clinical Nurse Manager role in the Medical"),
+        ("Assistant Manager – F&B", "the F&B Assistant Manager role at"),
+        ("RN Grad Program", "the RN Grad Program at"),
     ],
 )
 def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
@@ -2078,6 +2118,17 @@ def test_news_congratulated_months_later_owns_that_it_is_late(tone: str) -> None
     assert said == {"elated", "been meaning"}  # both phrasings were composed
 
 
+@pytest.mark.parametrize(
+    "news", ["the Broadway Plan public consultation", "the merger with Harbour Health"]
+)
+def test_news_still_under_way_is_followed_not_congratulated(news: str) -> None:
+    for tone in Tone:
+        body = decline_request(relationship={"company_news": news}, tone=tone.value)
+        (check_in,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
+        assert "ongrat" not in check_in["text"] + check_in["subject"], check_in["text"]
+        assert news in check_in["text"]
+
+
 def test_news_about_what_they_are_doing_is_a_thing_seen_not_a_clause() -> None:
     news = "the new centre you are opening in Hamilton"
     body = decline_request(relationship={"company_news": news}, stage="candidacy")
@@ -2091,8 +2142,8 @@ def test_news_about_what_they_are_doing_is_a_thing_seen_not_a_clause() -> None:
 @pytest.mark.parametrize(
     ("common_ground", "said"),
     [
-        ("Boston College alumni events", "swap news about Boston College alumni events"),
-        ("Atlanta Legal Aid volunteering", "with Atlanta Legal Aid volunteering in common"),
+        ("Boston College alumni events", "talk about Boston College alumni events"),
+        ("Atlanta Legal Aid volunteering", "not least about Atlanta Legal Aid volunteering"),
     ],
 )
 def test_somewhere_both_belong_is_not_asked_for_its_latest_developments(
@@ -2390,6 +2441,8 @@ def test_a_recipient_typed_with_a_rank_is_addressed_by_it(name: str, greeting: s
         ("Dr. Patricia Nguyen-Alvarez, MD, FACP", "Dear Dr. Nguyen-Alvarez,"),
         ("Dr Siobhán O'Connell-Murphy BEng CEng MIEI/FIEI", "Dear Dr O'Connell-Murphy,"),
         ("Ms Aoife Byrne, BA (Hons)", "Dear Ms Byrne,"),
+        ("Professor Helen Xu FACN", "Dear Professor Xu,"),
+        ("Brigadier (Ret'd) Alistair Fenwick-Hughes AM CSC", "Dear Brigadier Fenwick-Hughes,"),
         # A surname typed in capitals is a surname, not letters after it.
         ("Mr Jordan LEE, PhD", "Dear Mr LEE,"),
     ],
@@ -2408,6 +2461,33 @@ def test_letters_after_a_name_are_never_taken_for_the_surname(name: str, greetin
     )
     assert "BSN" not in messages["phone_script"]["voicemail"]
     assert "check_address_as" not in [item["code"] for item in guidance]
+
+
+def test_a_referral_s_name_field_that_says_who_they_are_is_not_taken_for_a_name() -> None:
+    referral = {"name": "sipho m. - my old shift lead at bidvest", "timing": "now"}
+    body = decline_request(referral=referral, channels=["email"])
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert (
+        "recommend Sipho M., my old shift lead at bidvest, for the role"
+        in (messages["email"]["text"])
+    )
+    referral = {"name": "My Cousin's Friend Arjun", "email": "arjun@example.com", "timing": "now"}
+    body = decline_request(referral=referral, channels=["email"])
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert "recommend My" not in messages["email"]["text"]
+    assert "My has" not in messages["email"]["text"]
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "(“My Cousin's Friend Arjun”) says who they are" in advice["referral_consent"]
+
+
+def test_an_initial_before_the_name_is_not_greeted() -> None:
+    body = decline_request(recipient={"name": "K. Ramesh"}, tone="brief")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert messages["email"]["text"].startswith("Hi Ramesh,\n")
+    assert not [text for text in _letters(messages) if "K.," in text or "Thank K." in text]
+    assert "Thank Ramesh" in " ".join(messages["phone_script"]["talking_points"])
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert "as “Ramesh”" in advice["check_address_as"]
 
 
 @pytest.mark.parametrize("role", ["Visual Merchandiser 💫 (Flagship Store)", "Growth Marketer 🚀"])
