@@ -1356,6 +1356,23 @@ def test_a_referral_who_is_a_cpa_a_personal_call_and_later_mentions_fit_what_was
         assert f"{first} has a sharp eye." in text, text
 
 
+def test_at_the_offer_stage_the_advice_knows_someone_made_the_offer() -> None:
+    advice = _guidance(decline_request(stage="offer", recipient=None))
+    assert advice["connect_linkedin"].startswith("Connect with whoever made you the offer on")
+    advice = _guidance(decline_request(stage="candidacy", recipient=None))
+    assert advice["connect_linkedin"].startswith("Once you know who the hiring manager is")
+
+
+def test_a_personal_reason_shared_at_length_is_not_called_one_to_keep_to_oneself() -> None:
+    long = "My mum has been diagnosed with dementia and I need to be there for her and my dad. " * 3
+    body = decline_request(reason={"category": "personal", "detail": long.strip()})
+    points = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["talking_points"]
+    assert not [point for point in points if "no need to go into detail" in point], points
+    body = decline_request(reason={"category": "personal"})
+    points = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["talking_points"]
+    assert [point for point in points if "no need to go into detail" in point], points
+
+
 def test_a_reason_too_long_to_say_is_not_read_out_on_a_call() -> None:
     long = "I have thought about this for a long time and talked it over with my family. " * 4
     body = decline_request(reason={"category": "timing", "detail": long.strip()})
