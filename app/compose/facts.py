@@ -27,6 +27,7 @@ from app.compose.reading import (
     ROLE_NOUNS,
     a_role,
     apologises,
+    apologises_for_the_notice,
     as_address,
     as_name,
     as_sentence,
@@ -56,6 +57,7 @@ from app.compose.reading import (
     name_with_capitals,
     names_the_employer,
     names_the_interview,
+    news_is_hard,
     opens_with_after,
     read_news,
     reads_as_a_note,
@@ -152,6 +154,7 @@ class Facts:
     common_as: str | None
     news_is_a_clause: bool
     news_is_ahead: bool  # still to come when typed: asked about, not congratulated
+    news_is_hard: bool  # layoffs, a restructure: no check-in brings it up (reading.news_is_hard)
     relationship_is_a_clause: bool
     address_is_formal: bool  # "Herr Müller", "Dr Lee": "Dear", never "Hi", in every tone
     # A name of three words or more ("María José Alvarez", "Nguyen Van An") may not start with
@@ -174,6 +177,9 @@ class Facts:
     # it: an apology, enjoying their time, asking them to understand, "decided", or an
     # opening "After …".
     detail_apologises: bool
+    # "… sorry for the short notice": ours then says nothing of the notice; after a bare
+    # "sorry" it owns the notice without a second "sorry" ("I know it's very short notice").
+    detail_apologises_for_notice: bool
     # "I'm so sorry I missed yesterday's interview, …": it names what it apologises for, so it
     # can stand where our apology would (templates/_shared.txt, their_apology).
     detail_names_the_interview: bool
@@ -639,6 +645,7 @@ def facts_from(
         shared_as,
         news_clause,
         news_ahead,
+        news is not None and news_is_hard(news),
         related is not None and is_a_clause(related),
         address_as is not None and is_formal_address(address_as),
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
@@ -674,6 +681,7 @@ def facts_from(
         detail is not None and says_when(detail),
         unnamed,
         detail is not None and apologises(detail),
+        detail is not None and apologises_for_the_notice(detail),
         detail is not None and names_the_interview(detail),
         detail is not None and says_enjoyed(detail),
         detail is not None and asks_understanding(detail),

@@ -23,7 +23,7 @@ def check_in_hooks(facts: Facts) -> list[tuple[str, bool]]:
     hooks = [
         hook
         for hook, given in (
-            ("news", facts.company_news is not None),
+            ("news", facts.company_news is not None and not facts.news_is_hard),
             # Common ground typed as a note to oneself ("seahawks fans lol") is no sentence
             # to write to someone; the guidance asks for it as a topic instead.
             ("common", facts.common_ground is not None and facts.common_as != "note"),

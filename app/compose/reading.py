@@ -489,12 +489,25 @@ _ahead = Caseless(
     r"|in (?:the )?(?:spring|summer|autumn|fall|winter|new year)"
     # Under way, not achieved: "the Broadway Plan public consultation" is followed with
     # interest; congratulating a consultation or a restructure reads as sarcasm.
-    r"|consultation|inquiry|enquiry|pilot|restructur\w*|reorgani[sz]\w*|merger)\b"
+    r"|consultation|inquiry|enquiry|pilot|merger)\b"
 )
 
 
 def news_is_ahead(news: str) -> bool:
     return _ahead(news)
+
+
+# Hard news for the people there: a check-in that brings up "the restructure of your
+# Northern teams" or the layoffs reads as tactless, whatever it says about it.
+_hard_news = Caseless(
+    r"\b(?:restructur|reorgani[sz]|layoff|laid off|lay-off|redundanc|job cuts|cuts to|closure"
+    r"|closing down|shut(?:ting)? down|into administration|insolven|bankrupt|lawsuit|recall"
+    r"|data breach|breach|investigation|scandal|fine[ds]? by|strike)"
+)
+
+
+def news_is_hard(news: str) -> bool:
+    return _hard_news(news)
 
 
 # Words that date the news to when it was typed ("last month", "just"): a check-in goes out
@@ -683,6 +696,14 @@ def apologises(text: str) -> bool:
     return _apology(text)
 
 
+# "… sorry for the short notice": the notice is apologised for already; a bare "sorry" is not.
+_the_notice = Caseless(r"\b(?:notice|last[- ]minute|so late|this late|late in the day)\b")
+
+
+def apologises_for_the_notice(text: str) -> bool:
+    return _apology(text) and _the_notice(text)
+
+
 _the_interview = Caseless(r"\binterview")
 
 
@@ -742,7 +763,7 @@ _THE_BEFORE_OF = _words(
 _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
     " infirmary agency authority commission trust organisation organization fund district"
-    " board hotel administration office club corporation"
+    " board hotel administration office club corporation service gallery constabulary"
 )
 # A university named after its place first is said without "the": "at Delft University of
 # Technology", but "at the University of Toronto".
@@ -825,7 +846,7 @@ def is_one_of_a_kind(title: str) -> bool:
 # A recipient "name" that is a group, not a person: "Recruiting Team", "HR", "Talent".
 _GROUPS = _words(
     "team recruiting recruitment hiring talent hr careers department personnel acquisition"
-    " resources recruiter"
+    " resources recruiter panel committee"
 )
 
 
@@ -836,7 +857,8 @@ def is_a_group(name: str) -> bool:
 # Words of a group's name that name no one in particular: "Hiring Team", "HR Department".
 # "Hiring Manager" typed as a name is the job of whoever reads it: no one in particular.
 _ANY_GROUP = _GROUPS | _words(
-    "the acquisition department dept people human resources & and manager"
+    "the acquisition department dept people human resources & and manager interview selection"
+    " search"
 )
 
 
@@ -1104,7 +1126,7 @@ def _capitalised_part(part: str) -> str:
 _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
-    r"|sorta|hrs|bc|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
+    r"|sorta|hrs|yrs|bc|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
     r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically|v)(?!\w|\.\w)"
     r"|(?<!\w)[:;]-?[()pd](?!\w)"
     # "(like 60%?)": a guess in chat, not a figure in a letter.

@@ -389,6 +389,37 @@ def test_a_decision_beside_a_reason_about_an_offer_does_not_say_offer_again() ->
     assert f"I'm going to decline. {detail}" in text
 
 
+def test_a_bare_sorry_in_the_reason_still_owns_the_short_notice() -> None:
+    soon = (NOW + timedelta(hours=2)).isoformat()
+    reason = {"category": "other", "detail": "Something came up, sorry."}
+    body = decline_request(stage="interview", interview_at=soon, reason=reason, tone="warm")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert "Something came up, sorry. I know it's very short notice." in messages["email"]["text"]
+    assert (
+        "Something came up, sorry. I know it's such short notice."
+        in (messages["phone_script"]["text"])
+    )
+    # A reason that apologises for the notice itself gets no second word about it.
+    reason = {"category": "other", "detail": "Something came up, sorry for the short notice."}
+    body = decline_request(stage="interview", interview_at=soon, reason=reason, tone="warm")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert "short notice. I know" not in messages["email"]["text"]
+    assert messages["email"]["text"].count("notice") == 1
+
+
+def test_after_a_missed_interview_a_reason_that_names_it_explains_the_absence() -> None:
+    past = (NOW - timedelta(hours=26)).isoformat()
+    detail = "I was admitted to hospital on Sunday night and could not call before the interview."
+    reason = {"category": "personal", "detail": detail}
+    body = decline_request(stage="interview", interview_at=past, reason=reason, tone="warm")
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    for text in (messages["email"]["text"], messages["phone_script"]["text"]):
+        assert text.index(detail) < text.index("withdraw"), text
+        assert re.search(
+            r"sorry (that )?I missed our interview yesterday morning\. " + detail, text
+        )
+
+
 def test_a_call_does_not_step_back_twice() -> None:
     detail = "I need to step back from my search for a few months to care for my father."
     body = decline_request(stage="candidacy", reason={"category": "personal", "detail": detail})
@@ -459,6 +490,8 @@ def test_three_letters_in_lowercase_are_an_initialism() -> None:
         ("Bureau of Meteorology", "at the Bureau of Meteorology"),
         ("Institut de Cardiologie", "at the Institut de Cardiologie"),
         ("Wellcome Trust", "at the Wellcome Trust"),
+        ("Lakeshore Police Service", "at the Lakeshore Police Service"),
+        ("National Heritage Gallery", "at the National Heritage Gallery"),
     ],
 )
 def test_an_institution_takes_the_in_a_sentence_but_not_before_team(
@@ -630,6 +663,15 @@ def test_a_referral_is_introduced_as_a_person_would() -> None:
     assert "Unilever, for the role. Her design work is excellent." in messages["email"]["text"]
     script = messages["phone_script"]["text"]
     assert "my former colleague at Unilever. Her design work is excellent." in script
+
+
+def test_a_panel_is_greeted_as_a_group_never_by_its_first_word() -> None:
+    body = decline_request(recipient={"name": "Network Engineering Interview Panel"})
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    assert not [text for text in _letters(messages) if "Network," in text]
+    assert messages["email"]["text"].startswith("Hello Network Engineering Interview Panel,")
+    advice = " ".join(item["message"] for item in guidance)
+    assert "Connect with Network Engineering Interview Panel" not in advice
 
 
 def test_a_team_named_by_the_candidate_is_greeted_as_named() -> None:
@@ -846,7 +888,7 @@ def test_with_no_one_named_the_guidance_says_whom_to_call() -> None:
         "First call Acme Analytics and ask for whoever is handling your application"
         in advice["call_first"]
     )
-    assert "hiring manager is, connect with them on LinkedIn" in advice["connect_linkedin"]
+    assert "Connect with whoever made you the offer on LinkedIn" in advice["connect_linkedin"]
     assert "put in the name of the person you spoke to" in advice["recipient_missing"]
 
 
@@ -2144,6 +2186,18 @@ def test_news_still_under_way_is_followed_not_congratulated(news: str) -> None:
         (check_in,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
         assert "ongrat" not in check_in["text"] + check_in["subject"], check_in["text"]
         assert news in check_in["text"]
+
+
+def test_hard_news_is_never_brought_up_in_a_check_in() -> None:
+    news = "the restructure of your Northern region teams"
+    relationship = {"company_news": news, "common_ground": "trail running"}
+    body = decline_request(relationship=relationship)
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    check_ins = [f for f in messages["follow_ups"] if f["kind"] == "check_in"]
+    assert check_ins
+    assert not [f for f in check_ins if "restructure" in f["text"] + f["subject"]]
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert f"(“{news}”) is hard news" in advice["check_ins_scheduled"]
 
 
 def test_news_about_what_they_are_doing_is_a_thing_seen_not_a_clause() -> None:
