@@ -256,6 +256,10 @@ _DESCRIPTIONS = _words(
 _CLAUSE_OPENERS = _words("he's she's they're he she they is has holds speaks knows")
 
 
+def last_word_is_an_activity(words: list[str]) -> bool:
+    return len(words) > 1 and words[-1].endswith(_ACTIVITIES)
+
+
 def strengths_as(strengths: str) -> str:
     """How to join a referral's strengths to their name: "is" ("a brilliant designer", "great
     with clients"), "is_a"/"is_an" ("strong operator"), "experience" ("building fast React
@@ -322,6 +326,9 @@ def strengths_as(strengths: str) -> str:
         # "teaching experience in corpus methods": never "has experience teaching experience".
         return "has"
     if first in _DESCRIPTIONS:  # "fast, accurate, and great with CMS tools"
+        # "fast, accurate line editing" describes a skill, not the person: "has … skills".
+        if last_word_is_an_activity(words) and not any(w in _QUALITY_BEFORE for w in words):
+            return "has_skills"
         return "is"
     named = strengths.lstrip()[:1].isupper()
     if (
@@ -489,7 +496,8 @@ _ahead = Caseless(
     r"|in (?:the )?(?:spring|summer|autumn|fall|winter|new year)"
     # Under way, not achieved: "the Broadway Plan public consultation" is followed with
     # interest; congratulating a consultation or a restructure reads as sarcasm.
-    r"|consultation|inquiry|enquiry|pilot|merger)\b"
+    r"|consultation|inquiry|enquiry|pilot|merger|review of"
+    r"|(?:plan|policy|strategic|independent|public|district|annual|spending) review)\b"
 )
 
 
@@ -764,6 +772,7 @@ _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
     " infirmary agency authority commission trust organisation organization fund district"
     " board hotel administration office club corporation service gallery constabulary"
+    " commissioners"
 )
 # A university named after its place first is said without "the": "at Delft University of
 # Technology", but "at the University of Toronto".
@@ -1126,7 +1135,7 @@ def _capitalised_part(part: str) -> str:
 _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
-    r"|sorta|hrs|yrs|bc|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
+    r"|sorta|hrs|yrs|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
     r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically|v)(?!\w|\.\w)"
     r"|(?<!\w)[:;]-?[()pd](?!\w)"
     # "(like 60%?)": a guess in chat, not a figure in a letter.
@@ -1141,7 +1150,11 @@ _CHAT_MARKS = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF{}<>]")
 
 
 def in_shorthand(text: str) -> bool:
-    return _shorthand(text) or _LONE_I.search(text) is not None
+    return _shorthand(text) or _LONE_I.search(text) is not None or _BECAUSE.search(text) is not None
+
+
+# "bc" for "because" is chat in lowercase only: "BC Ministry of Health" is a province.
+_BECAUSE = re.compile(r"(?<![\w.])bc(?![\w.])")
 
 
 _EMOJI = re.compile(r"\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")
@@ -1232,7 +1245,7 @@ _LETTER_BY_LETTER = _words(
     "ux ui qa hr it nz uk us usa uae eu ai ml bi crm erp seo sre ict hse nhs gp icu cfo cto ceo"
     " coo cmo cio vp avp svp evp rn hvac bim cad ngo nyc sf dc pr b2b saas"
     # Not said letter by letter, but written in capitals all the same.
-    " emea apac latam sdet crna swe sde ii iii iv"
+    " emea apac latam sdet crna swe sde ii iii iv aps"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 # Words and the punctuation of names only: anything else ("<b>", "{{ x }}") is printed as typed.

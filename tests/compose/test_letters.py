@@ -433,6 +433,7 @@ STRENGTHS_AS_TYPED = [
     ("a brilliant product designer", "Sam is a brilliant product designer."),
     ("a sharp, funny voice", "Sam has a sharp, funny voice."),
     ("a great eye for typography", "Sam has a great eye for typography."),
+    ("fast, accurate line editing", "Sam has fast and accurate line editing skills."),
     (
         "hands-on AWS and Azure migrations",
         "Sam has hands-on experience with AWS and Azure migrations.",
@@ -469,6 +470,25 @@ def test_a_referrals_strengths_read_as_they_were_typed(strengths: str, sentence:
     messages, _ = _compose(DeclineRequest.model_validate(decline_request(referral=unnamed)))
     clause = sentence.removeprefix("Sam ").removesuffix(".")
     assert f"a former colleague who {clause}" in messages["email"]["text"]
+
+
+def test_the_advice_quotes_every_field_it_gave_capitals() -> None:
+    advice = _guidance(decline_request(role="sr frontend dev", company="bytewave"))
+    assert "(“Senior Frontend Developer”, “Bytewave”)" in advice["check_typing"]
+
+
+def test_a_province_in_capitals_is_not_chat() -> None:
+    advice = _guidance(decline_request(company="BC Ministry of Health"))
+    assert "check_typing" not in advice
+    # In lowercase it is chat: a reason typed so is left out, and the advice says why.
+    body = decline_request(reason={"category": "other", "detail": "bc the commute is long"})
+    assert "reads as a note or a chat message" in _guidance(body)["review_detail"]
+
+
+def test_a_decline_without_a_referral_suggests_one() -> None:
+    advice = _guidance(decline_request(referral=None, tone="formal"))
+    assert advice["suggest_referral"].startswith("If you know someone who would suit the position")
+    assert "suggest_referral" not in _guidance(decline_request())
 
 
 def test_three_letters_in_lowercase_are_an_initialism() -> None:
@@ -945,7 +965,10 @@ def test_a_later_referral_with_no_one_in_it_is_offered_later() -> None:
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     (follow_up,) = messages["follow_ups"]
     assert follow_up["kind"] == "referral"
-    assert "I'd like to recommend someone from my network." in follow_up["text"]
+    assert (
+        "I'd like to recommend someone from my network who would be a good fit."
+        in (follow_up["text"])
+    )
     # "Happy to introduce you." to no one named dangles; asked whether it would help, it does not.
     body["tone"] = "brief"
     (follow_up,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
