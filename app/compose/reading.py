@@ -1458,6 +1458,8 @@ _FIELD_STACK_WORDS = 4
 _IN_FIELDS = frozenset({"proje", "progr", "portf", "initi"})
 # Up to this long it is what the role is in ("in Risk Advisory Delivery"); longer, an aside.
 _FIELD_IN_WORDS = 4
+# A grade said with its job as one name: "Assistant Engineer", "Deputy Manager".
+_GRADES_FIRST = _words("assistant associate deputy")
 # Nouns an officer's title may stack, field and grade together, after its rank.
 _STACKED_WORDS = 3
 
@@ -1480,7 +1482,10 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     unmarked = _SHOUT.sub("", _MARKS.sub("", title)) or title
     # "Agronomist (Broadacre)" is a Broadacre Agronomist: one word in brackets says the kind.
     kind = _KIND_ASIDE.match(unmarked)
-    if kind and (_is_ranked(kind[1]) or _is_a_discipline(kind[2])):
+    graded_kind = kind is not None and _without_ranks(kind[1])[0].lower() in _GRADES_FIRST
+    if kind and (_is_ranked(kind[1]) or _is_a_discipline(kind[2]) or graded_kind):
+        # "Deputy Manager (Finance)" is the Deputy Manager role in Finance: a grade and its
+        # job are one name, which a kind before it would break.
         # "Speech and Language Therapist (Paediatrics)": the role in Paediatrics.
         # "Assistant Director (Statistics)" is the Assistant Director role in Statistics.
         return kind[1], f"in {kind[2]}"
@@ -1583,7 +1588,7 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # Forecasting Data Scientist"), a title no one holds.
     ranked_stack = len(graded) < len(job.split(" "))
     # "Assistant Engineer", "Deputy Manager": a grade and its job are one name.
-    grade_first = graded[0].lower() in ("assistant", "associate", "deputy")
+    grade_first = graded[0].lower() in _GRADES_FIRST
     # "Senior Executive Officer, Housing": an officer's grade is one name, whatever its
     # length; so is a band ("Band 5 Staff Nurse - Acute Medicine").
     named_grade = graded[-1].lower() == "officer" or any(c.isdigit() for c in job)

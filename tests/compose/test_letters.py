@@ -420,6 +420,25 @@ def test_after_a_missed_interview_a_reason_that_names_it_explains_the_absence() 
         )
 
 
+def test_a_linkedin_note_sent_weeks_after_a_missed_interview_does_not_apologise_again() -> None:
+    past = (NOW - timedelta(hours=26)).isoformat()
+    body = decline_request(stage="interview", interview_at=past)
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    note = messages["linkedin_note"]["text"]
+    assert not re.search(r"(?i)sorry|apolog|missing", note), note
+    assert "Wait a few weeks" in {i["code"]: i["message"] for i in guidance}["connect_linkedin"]
+
+
+def test_withdrawing_hours_before_an_interview_promises_no_invite_and_says_to_wait() -> None:
+    soon = (NOW + timedelta(hours=3)).isoformat()
+    body = decline_request(stage="interview", interview_at=soon, tone="brief")
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    for text in (messages["email"]["text"], messages["email"]["after_call"]["text"]):
+        assert "LinkedIn" not in text, text
+    advice = {item["code"]: item["message"] for item in guidance}
+    assert advice["connect_linkedin"].startswith("Wait a week or so after withdrawing")
+
+
 def test_a_call_does_not_step_back_twice() -> None:
     detail = "I need to step back from my search for a few months to care for my father."
     body = decline_request(stage="candidacy", reason={"category": "personal", "detail": detail})
@@ -483,6 +502,21 @@ def test_a_province_in_capitals_is_not_chat() -> None:
     # In lowercase it is chat: a reason typed so is left out, and the advice says why.
     body = decline_request(reason={"category": "other", "detail": "bc the commute is long"})
     assert "reads as a note or a chat message" in _guidance(body)["review_detail"]
+
+
+def test_pay_alone_suggests_asking_about_flexibility_at_every_stage() -> None:
+    for stage in ("offer", "candidacy", "interview"):
+        advice = _guidance(decline_request(stage=stage, reason={"category": "compensation"}))
+        assert advice["consider_negotiating"].startswith("If pay is the only obstacle"), stage
+    advice = _guidance(decline_request(stage="interview", reason={"category": "compensation"}))
+    assert "advertised pay" in advice["consider_negotiating"]
+
+
+def test_with_no_one_to_check_in_with_the_advice_asks_only_for_what_is_missing() -> None:
+    relationship = {"company_news": "your new Halifax branch"}
+    advice = _guidance(decline_request(recipient=None, relationship=relationship))
+    assert "drafted around what you gave" in advice["check_ins_need_a_reason"]
+    assert "news about" not in advice["check_ins_need_a_reason"]
 
 
 def test_a_decline_without_a_referral_suggests_one() -> None:
@@ -1847,6 +1881,7 @@ def test_a_check_in_does_not_tell_them_where_they_work() -> None:
         ("Clinical Nurse Manager – Medical ICU", "the Clinical Nurse Manager role in the Medical"),
         ("Assistant Manager – F&B", "the F&B Assistant Manager role at"),
         ("RN Grad Program", "the RN Grad Program at"),
+        ("Deputy Manager (Finance) – Scale III", "the Deputy Manager role in Finance at"),
     ],
 )
 def test_a_title_reads_as_people_say_it(role: str, said: str) -> None:
