@@ -67,6 +67,7 @@ from app.compose.reading import (
     says_decided,
     says_enjoyed,
     says_offer,
+    says_they_met,
     says_when,
     spoken_title,
     stays_put,
@@ -130,6 +131,9 @@ class Facts:
     # and one candidate's drafts read the same each time they are composed.
     phrasing: int
     british_english: bool
+    # Plain "en", the default, writes dates the American way ("Friday, December 4"): the
+    # guidance names the locales that write them day first, for a candidate elsewhere.
+    locale_unset: bool
     referral_offered: bool
     referral_now: bool
     referral_later: bool
@@ -198,6 +202,9 @@ class Facts:
     # None, "passed", "imminent" (within a day), "soon" (within two) or "ahead".
     interview: str | None
     interview_today: bool  # on the interview's own calendar
+    # An interview stage whose time has passed, with a reason that says they met ("After
+    # speaking with you …"): it took place, so the messages are a withdrawal after it.
+    interview_attended: bool
     # Missed more than a week ago: the apology also owns the delay.
     interview_long_ago: bool
     # Now is outside working hours where the interview is: a call waits for the morning.
@@ -555,6 +562,15 @@ def facts_from(
         timing, date, written, spoken = interview_words(request.interview_at, now, british=british)
         heard, weekday = heard_words(request.interview_at, now, spoken=spoken)
         today = written.startswith("today")
+    stage = request.stage._value_
+    attended = (
+        stage == "interview"
+        and timing == "passed"
+        and request.reason.detail is not None
+        and says_they_met(request.reason.detail)
+    )
+    if attended:
+        stage = "candidacy"  # no apology for an interview that happened
     team = None
     if recipient is not None and recipient.address_as is None and is_a_group(recipient.name):
         # The team, as when no one is named; and as no one at all when the name could be any
@@ -625,11 +641,12 @@ def facts_from(
     )
     # Positional, in the order of the fields: keyword arguments cost a microsecond more.
     return Facts(
-        request.stage._value_,
+        stage,
         request.reason.category._value_,
         request.tone._value_,
         zlib.crc32(f"{request.candidate.name}\n{request.company}".encode()) % PHRASINGS,
         british,
+        request.locale == "en",
         referral is not None,
         referral is not None and not later,
         later,
@@ -695,6 +712,7 @@ def facts_from(
         criticism,
         timing,
         today,
+        attended,
         request.interview_at is not None and now - request.interview_at > LONG_AGO,
         request.interview_at is not None
         and not WORKING_HOURS[0]

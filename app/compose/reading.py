@@ -751,6 +751,19 @@ def steps_back(text: str) -> bool:
     return _steps_back(text)
 
 
+# "After speaking with you, …": the reason says they met, so the interview took place.
+_met_them = Caseless(
+    r"\b(?:after (?:speaking|talking|meeting|chatting) (?:with|to) you|after (?:our|the|my)"
+    r" (?:interview|conversation|chat|call|meeting)|(?:enjoyed|thank you for|thanks for)"
+    r" (?:meeting|speaking|talking|our (?:interview|conversation|chat))|when we (?:met|spoke)"
+    r"|having (?:met|spoken)|(?:met|spoke) (?:with )?you (?:yesterday|on|last|this))"
+)
+
+
+def says_they_met(text: str) -> bool:
+    return _met_them(text)
+
+
 def opens_with_after(text: str) -> bool:
     return text.lower().startswith("after ")
 
@@ -962,7 +975,8 @@ _GENERATIONS = _words("jr jr. sr sr. ii iii iv")
 _POST_NOMINALS = _LETTERS | _GENERATIONS
 # Words of a name that stay lowercase when the rest is given capitals: "Maria de la Cruz".
 _PARTICLES = _words(
-    "de la del der den van von da di du le bin binti al el y e ter ten op het zu dos das do"
+    "de la del der den van von da di du le bin binti binte bte bint al el y e ter ten op het zu"
+    " dos das do"
 )
 
 
@@ -977,6 +991,8 @@ def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
         aside = _NAME_ASIDE.search(name)
         if aside is not None:
             name = name[: aside.start() + 1]
+    if "," not in name and not _is_letters(name.rsplit(" ", 1)[-1]):
+        return name  # most names: nothing after the surname (the run below would be empty)
     dropped = _LETTERS if keep_generation else _POST_NOMINALS
     # After a comma, a name has only letters and a generation ("Patricia Nguyen-Alvarez, MD,
     # FACP"); without one, a run of capitals counts as letters from the first that is known
@@ -1245,7 +1261,7 @@ _LETTER_BY_LETTER = _words(
     "ux ui qa hr it nz uk us usa uae eu ai ml bi crm erp seo sre ict hse nhs gp icu cfo cto ceo"
     " coo cmo cio vp avp svp evp rn hvac bim cad ngo nyc sf dc pr b2b saas"
     # Not said letter by letter, but written in capitals all the same.
-    " emea apac latam sdet crna swe sde ii iii iv aps"
+    " emea apac latam sdet crna swe sde ii iii iv aps sme"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 # Words and the punctuation of names only: anything else ("<b>", "{{ x }}") is printed as typed.

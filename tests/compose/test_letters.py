@@ -416,8 +416,10 @@ def test_after_a_missed_interview_a_reason_that_names_it_explains_the_absence() 
     for text in (messages["email"]["text"], messages["phone_script"]["text"]):
         assert text.index(detail) < text.index("withdraw"), text
         assert re.search(
-            r"sorry (that )?I missed our interview yesterday morning\. " + detail, text
+            r"sorry (that )?I missed our interview yesterday morning\. " + re.escape(detail), text
         )
+        # It is the reason too: the category's words would say it twice.
+        assert "ersonal" not in text, text
 
 
 def test_a_linkedin_note_sent_weeks_after_a_missed_interview_does_not_apologise_again() -> None:
@@ -437,6 +439,19 @@ def test_withdrawing_hours_before_an_interview_promises_no_invite_and_says_to_wa
         assert "LinkedIn" not in text, text
     advice = {item["code"]: item["message"] for item in guidance}
     assert advice["connect_linkedin"].startswith("Wait a week or so after withdrawing")
+
+
+def test_a_past_interview_the_reason_says_they_attended_is_not_apologised_for() -> None:
+    past = (NOW - timedelta(hours=26)).isoformat()
+    detail = "After speaking with you I don't think the rotating shift pattern is right for me."
+    reason = {"category": "role_fit", "detail": detail}
+    body = decline_request(stage="interview", interview_at=past, reason=reason)
+    messages, guidance = _compose(DeclineRequest.model_validate(body))
+    for text in [*_letters(messages), messages["email"]["subject"]]:
+        assert not re.search(r"(?i)sorry|apolog|missed|missing", text), text
+    codes = [item["code"] for item in guidance]
+    assert "interview_attended" in codes
+    assert "interview_passed" not in codes
 
 
 def test_a_call_does_not_step_back_twice() -> None:
@@ -519,10 +534,28 @@ def test_with_no_one_to_check_in_with_the_advice_asks_only_for_what_is_missing()
     assert "news about" not in advice["check_ins_need_a_reason"]
 
 
+def test_a_date_in_the_default_locale_points_to_the_day_first_ones() -> None:
+    ahead = (NOW + timedelta(days=4)).isoformat()
+    advice = _guidance(decline_request(stage="interview", interview_at=ahead))
+    assert "set the locale to yours (en-GB" in advice["check_locale"]
+    body = decline_request(stage="interview", interview_at=ahead, locale="en-NZ")
+    assert "check_locale" not in _guidance(body)
+    assert "check_locale" not in _guidance(decline_request(stage="offer", interview_at=ahead))
+
+
 def test_a_decline_without_a_referral_suggests_one() -> None:
     advice = _guidance(decline_request(referral=None, tone="formal"))
     assert advice["suggest_referral"].startswith("If you know someone who would suit the position")
     assert "suggest_referral" not in _guidance(decline_request())
+
+
+def test_a_malay_name_keeps_its_binte_and_sme_is_an_initialism() -> None:
+    body = decline_request(
+        candidate={"name": "Nur Aisyah binte Rahman"}, role="sme banking relationship manager"
+    )
+    messages, _ = _compose(DeclineRequest.model_validate(body))
+    assert "\nNur Aisyah binte Rahman" in messages["email"]["text"]
+    assert "SME Banking Relationship Manager" in messages["email"]["subject"]
 
 
 def test_three_letters_in_lowercase_are_an_initialism() -> None:
