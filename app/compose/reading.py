@@ -1722,6 +1722,7 @@ _SAID_IN_FULL = {
     "engg": "Engineer",
     "engg.": "Engineer",
     "dev": "Developer",
+    "exec": "Executive",
     "coord.": "Coordinator",
     "mgmt": "Management",
     "mgmt.": "Management",

@@ -437,6 +437,7 @@ def test_withdrawing_hours_before_an_interview_promises_no_invite_and_says_to_wa
     messages, guidance = _compose(DeclineRequest.model_validate(body))
     for text in (messages["email"]["text"], messages["email"]["after_call"]["text"]):
         assert "LinkedIn" not in text, text
+    assert "Let's stay in touch" not in messages["email"]["text"]  # too breezy, hours before
     advice = {item["code"]: item["message"] for item in guidance}
     assert advice["connect_linkedin"].startswith("Wait a week or so after withdrawing")
 
@@ -1914,6 +1915,7 @@ def test_a_check_in_does_not_tell_them_where_they_work() -> None:
         ("Clinical Nurse Manager – Medical ICU", "the Clinical Nurse Manager role in the Medical"),
         ("Assistant Manager – F&B", "the F&B Assistant Manager role at"),
         ("RN Grad Program", "the RN Grad Program at"),
+        ("Account Exec", "the Account Executive role at"),
         ("Deputy Manager (Finance) – Scale III", "the Deputy Manager role in Finance at"),
     ],
 )
