@@ -894,7 +894,7 @@ def is_any_team(name: str) -> bool:
 # and says "Jordan Lee" of themselves on the phone.
 COURTESY_TITLES = _words(
     "dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor sir adv adv. cllr cllr. councillor"
-    " rev rev."
+    " rev rev. sister fr fr. father"
     " hon hon. eng eng. chief engr engr. alhaji alhaja m. mme mme. mlle mlle."
 )
 # Ranks someone is addressed by, said in full ("Det. Insp. Mark Holloway" is "Detective
@@ -1152,7 +1152,7 @@ _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|yrs|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
-    r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically|v)(?!\w|\.\w)"
+    r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically)(?!\w|\.\w)"
     r"|(?<!\w)[:;]-?[()pd](?!\w)"
     # "(like 60%?)": a guess in chat, not a figure in a letter.
     r"|(?<![\w.])like (?=\d)|\?\)"
@@ -1169,8 +1169,9 @@ def in_shorthand(text: str) -> bool:
     return _shorthand(text) or _LONE_I.search(text) is not None or _BECAUSE.search(text) is not None
 
 
-# "bc" for "because" is chat in lowercase only: "BC Ministry of Health" is a province.
-_BECAUSE = re.compile(r"(?<![\w.])bc(?![\w.])")
+# "bc" for "because" and "v" for "very" are chat in lowercase only: "BC Ministry of Health"
+# is a province, and "Grade V" a grade.
+_BECAUSE = re.compile(r"(?<![\w.])(?:bc(?![\w.])|v(?!\w|\.\w))")
 
 
 _EMOJI = re.compile(r"\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+")

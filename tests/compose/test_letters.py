@@ -7,7 +7,7 @@ notice, subjects that say nothing, advice that is not true.
 """
 
 import re
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -455,6 +455,26 @@ def test_a_past_interview_the_reason_says_they_attended_is_not_apologised_for() 
     assert "interview_passed" not in codes
 
 
+def test_after_a_missed_interview_no_one_is_spared_more_of_their_time() -> None:
+    past = (NOW - timedelta(hours=26)).isoformat()
+    for tone in ("warm", "formal"):
+        reason = {"category": "accepted_other_offer"}
+        body = decline_request(stage="interview", interview_at=past, reason=reason, tone=tone)
+        text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+        assert "more of your time" not in text, text
+
+
+def test_a_call_outside_working_hours_waits_for_their_morning() -> None:
+    body = decline_request(stage="candidacy", interview_at="2026-11-28T10:00:00+05:30")
+    request = DeclineRequest.model_validate(body)
+    late = datetime.fromisoformat("2026-12-01T20:15:00+05:30")
+    advice = {item["code"]: item["message"] for item in _compose(request, late)[1]}
+    assert "make the call at the start of their next working day" in advice["call_first"]
+    at_noon = datetime.fromisoformat("2026-12-01T12:15:00+05:30")
+    advice = {item["code"]: item["message"] for item in _compose(request, at_noon)[1]}
+    assert "working day" not in advice["call_first"]
+
+
 def test_a_call_does_not_step_back_twice() -> None:
     detail = "I need to step back from my search for a few months to care for my father."
     body = decline_request(stage="candidacy", reason={"category": "personal", "detail": detail})
@@ -515,6 +535,8 @@ def test_the_advice_quotes_every_field_it_gave_capitals() -> None:
 def test_a_province_in_capitals_is_not_chat() -> None:
     advice = _guidance(decline_request(company="BC Ministry of Health"))
     assert "check_typing" not in advice
+    role = "Administrative Officer (Grade V), Housing Department"
+    assert "check_typing" not in _guidance(decline_request(role=role))
     # In lowercase it is chat: a reason typed so is left out, and the advice says why.
     body = decline_request(reason={"category": "other", "detail": "bc the commute is long"})
     assert "reads as a note or a chat message" in _guidance(body)["review_detail"]
@@ -2642,6 +2664,13 @@ def test_a_referral_s_name_field_that_says_who_they_are_is_not_taken_for_a_name(
     assert "My has" not in messages["email"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
     assert "(“My Cousin's Friend Arjun”) says who they are" in advice["referral_consent"]
+
+
+def test_a_religious_title_is_not_a_first_name() -> None:
+    referral = {"name": "Sister Anne Kelly", "timing": "now"}
+    advice = _guidance(decline_request(referral=referral, tone="formal"))
+    assert "Check with Sister Kelly before" in advice["referral_consent"]
+    assert "Check with Sister before" not in advice["referral_consent"]
 
 
 def test_an_initial_before_the_name_is_not_greeted() -> None:
