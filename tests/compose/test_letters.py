@@ -566,6 +566,21 @@ def test_a_date_in_the_default_locale_points_to_the_day_first_ones() -> None:
     assert "check_locale" not in _guidance(decline_request(stage="offer", interview_at=ahead))
 
 
+def test_a_later_referral_without_follow_ups_says_how_to_have_it_drafted() -> None:
+    referral = {"name": "Grace Ho", "timing": "later"}
+    advice = _guidance(decline_request(referral=referral, channels=["email"]))
+    assert "Add follow-ups to the channels" in advice["referral_later"]
+    assert "Add follow-ups" not in _guidance(decline_request(referral=referral))["referral_later"]
+
+
+def test_leaving_over_culture_names_the_role_sought_without_asking_for_it() -> None:
+    body = decline_request(reason={"category": "company_fit"}, tone="warm")
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert (
+        "Looking ahead, I'm focusing on finding a Data Platform Engineering Manager role." in text
+    )
+
+
 def test_a_decline_without_a_referral_suggests_one() -> None:
     advice = _guidance(decline_request(referral=None, tone="formal"))
     assert advice["suggest_referral"].startswith("If you know someone who would suit the position")
