@@ -785,7 +785,7 @@ _THE_AT_END = _words(
     "foundation institute museum society library orchestra observatory laboratory philharmonic"
     " infirmary agency authority commission trust organisation organization fund district"
     " board hotel administration office club corporation service gallery constabulary"
-    " commissioners"
+    " commissioners executive"
 )
 # A university named after its place first is said without "the": "at Delft University of
 # Technology", but "at the University of Toronto".
@@ -1459,8 +1459,8 @@ _UNITS = _words(
 _UNITS_ON = _words("desk team ward")
 # A seniority typed after the comma goes before the job: "Software Engineer, Senior".
 _SENIORITIES = _words("senior junior lead principal staff chief")
-# The ranks a field goes after ("Senior Risk & Compliance Manager"); "Staff" is part of
-# "Staff Nurse", not a rank.
+# The ranks a kind goes after ("Senior Platform Engineer" for "Senior Engineer (Platform)");
+# "Staff" is part of "Staff Nurse", not a rank.
 _RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
 # Jobs no one names after their field: "Assistant Vice President, Credit Risk" is "the
 # Assistant Vice President role in Credit Risk", never "the Credit Risk Assistant Vice …".
@@ -1619,10 +1619,19 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
         return job, f"in {field}"
     # "Graduate Electrical Engineer – Network Planning": before a job of three words, a field
     # of two stacks five nouns ("the Network Planning Graduate Electrical Engineer role").
-    stack = len(job.split(" ")) + len(named) > _FIELD_STACK_WORDS
+    # A hyphenated job ("In-House Counsel") is a name of its own, which nothing goes inside;
+    # a seniority and its job are one too: the reads marked "Senior Operations Strategy
+    # Consultant" and "Senior Payments Software Engineer" as titles no employer uses, where
+    # "the Senior Consultant role in Operations Strategy" keeps the one they wrote.
+    senior = job.split(" ", 1)[0].lower() in _SENIORITIES - {"staff"}
+    stack = (
+        len(job.split(" ")) + len(named) > _FIELD_STACK_WORDS
+        or len(job.split(" ")) > 2
+        or "-" in job
+        or senior
+    )
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS and not stack:
-        # As people say it: "Investment Banking Associate", "Spirits Brand Manager", "Senior
-        # Risk & Compliance Manager" (after the seniority).
+        # As people say it: "Investment Banking Associate", "Spirits Brand Manager".
         return _with_kind(job, field), None
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_IN_WORDS:
         # Longer, a field is what the role is in: "the Policy Adviser role in Digital
@@ -1675,8 +1684,8 @@ def _without_ranks(job: str) -> list[str]:
 
 
 def _with_kind(job: str, kind: str) -> str:
-    """ "Senior Engineer" of kind "Platform" or field "Risk & Compliance", after its rank:
-    "Senior Platform Engineer", "Senior Risk & Compliance Manager"."""
+    """ "Senior Engineer" of kind "Platform", after its rank: "Senior Platform Engineer"; a
+    job of field "Investment Banking": "Investment Banking Associate"."""
     words = job.split(" ")
     graded = _without_ranks(job)
     return " ".join([*words[: len(words) - len(graded)], kind, *graded])
@@ -1740,8 +1749,8 @@ _SAID_IN_FULL = {
 
 def spoken_title(head: str) -> str | None:
     """A title as said on the phone, from its head (title_in_prose): without emoji or an
-    aside, and with its shorthand said in full ("the Senior Risk & Compliance Manager role",
-    not "the Sr. Manager, Risk & Compliance (AML/KYC) — EMEA role"); None when it is too
+    aside, and with its shorthand said in full ("the Senior Manager role", not "the Sr.
+    Manager, Risk & Compliance (AML/KYC) — EMEA role"); None when it is too
     long to say."""
     if is_long_title(head):
         return None

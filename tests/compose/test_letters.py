@@ -469,7 +469,7 @@ def test_a_call_outside_working_hours_waits_for_their_morning() -> None:
     request = DeclineRequest.model_validate(body)
     late = datetime.fromisoformat("2026-12-01T20:15:00+05:30")
     advice = {item["code"]: item["message"] for item in _compose(request, late)[1]}
-    assert "make the call at the start of their next working day" in advice["call_first"]
+    assert "make the call once their working day has started" in advice["call_first"]
     at_noon = datetime.fromisoformat("2026-12-01T12:15:00+05:30")
     advice = {item["code"]: item["message"] for item in _compose(request, at_noon)[1]}
     assert "working day" not in advice["call_first"]
@@ -579,6 +579,15 @@ def test_leaving_over_culture_names_the_role_sought_without_asking_for_it() -> N
     assert (
         "Looking ahead, I'm focusing on finding a Data Platform Engineering Manager role." in text
     )
+
+
+def test_a_brief_letter_to_someone_addressed_formally_is_not_signed_off_best() -> None:
+    body = decline_request(tone="brief", recipient={"name": "Mr Rajesh Kumar"})
+    email = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert email.startswith("Dear Mr Kumar,")
+    assert "\nBest regards,\nAna Ruiz" in email
+    body = decline_request(tone="brief")
+    assert "\nBest,\nAna Ruiz" in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
 
 
 def test_a_decline_without_a_referral_suggests_one() -> None:
@@ -1151,7 +1160,8 @@ def test_braces_in_a_company_are_pointed_out() -> None:
 
 def test_a_better_fit_title_in_two_parts_is_asked_for_as_a_role_in_its_field() -> None:
     for title, phrase in (
-        ("Senior Policy Analyst, Research", "a Senior Research Policy Analyst role"),
+        # A seniority and its job stay one name, as on the offer.
+        ("Senior Policy Analyst, Research", "a Senior Policy Analyst role in Research"),
         ("Associate, Investment Banking", "an Investment Banking Associate role"),
         ("Software Engineer, Senior", "a role like Software Engineer, Senior"),
     ):
@@ -1729,7 +1739,7 @@ def test_advice_with_no_one_named_points_at_the_linkedin_note_s_greeting() -> No
         ),
         (
             "Sr. Manager, Risk & Compliance (AML/KYC) — EMEA",
-            "the Senior Risk & Compliance Manager role at",
+            "the Senior Manager role in Risk & Compliance at",
         ),
     ],
 )
