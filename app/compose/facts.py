@@ -24,7 +24,6 @@ from app.compose.environment import MARK, STOP_MARK
 from app.compose.reading import (
     COURTESY_TITLES,
     RANKS,
-    ROLE_NOUNS,
     a_role,
     apologises,
     apologises_for_the_notice,
@@ -35,6 +34,7 @@ from app.compose.reading import (
     common_as,
     condition_of,
     criticises,
+    ends_with_its_noun,
     given_name,
     has_particle,
     has_parts,
@@ -105,8 +105,6 @@ SHORT_NOTICE = timedelta(hours=48)
 _WEEK = timedelta(days=6)
 LONG_AGO = timedelta(days=7)
 WORKING_HOURS = (8, 19)  # when a call to someone at work is welcome, in their own time
-
-_ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
 
 
 class _Text:
@@ -390,7 +388,8 @@ def _typed_casually(
     labels = [label for label, text in typed if text and (in_lowercase(text) or looks_casual(text))]
     # The common ground and the news go into check-ins only: without follow-ups, or typed as
     # a note (which no check-in quotes; the check-in advice says so), no message has them.
-    check_ins = "follow_ups" in request.channels
+    # Without follow-ups, or without keeping in touch, no check-in is drafted to print them.
+    check_ins = "follow_ups" in request.channels and request.relationship.keep_in_touch
     unused = {"the common ground", "the news about them"} if not check_ins else set()
     if common_is_a_note:
         unused.add("the common ground")
@@ -427,6 +426,14 @@ def _uncertain(name: str) -> bool:
     if len(words) > 1 and is_an_initial(words[0]):
         return True  # "K. Ramesh" is greeted "Ramesh": a guess the candidate should check
     return len(words) > 2 and " and " not in name and " & " not in name and not has_particle(name)
+
+
+def _said_preferred(title: str, role: str) -> str:
+    """The better-fit role as said on a call: without its aside, unless that would leave
+    the very role being declined ("Senior Frontend Engineer (fully remote)" after declining
+    a Senior Frontend Engineer offer)."""
+    said = said_title(title)
+    return title if said.casefold() == said_title(role).casefold() else said
 
 
 def spoken_name(name: str, *, signed: bool = False) -> str:
@@ -652,7 +659,7 @@ def facts_from(
         later,
         relationship.keep_in_touch,
         relationship.linkedin_connected,
-        role_head.lower().endswith(_ROLE_ENDINGS),
+        ends_with_its_noun(role_head),
         # A subject given as a sentence gives it ("Manager in Flight Operations Engineering"),
         # which cannot stand before "offer" either.
         has_parts(subject_role) or (subject_role != role and role_tail is not None),
@@ -743,7 +750,7 @@ def facts_from(
         withheld,
         preferred.title if preferred else None,
         role_with_note(a_role(preferred.title), preferred.note or "") if preferred else None,
-        role_with_note(a_role(said_title(preferred.title)), preferred.note or "")
+        role_with_note(a_role(_said_preferred(preferred.title, role)), preferred.note or "")
         if preferred
         else None,
         preferred.note if preferred else None,

@@ -522,7 +522,8 @@ def news_is_hard(news: str) -> bool:
 # months later, when they would be wrong.
 _STALE_END = Caseless(
     r",?\s+(?:(?:last|this|past) (?:week|month|year|quarter|spring|summer|fall|autumn|winter)"
-    r"|earlier (?:today|this (?:week|month|year))|(?:a (?:few|couple of) )?(?:days|weeks) ago"
+    r"|earlier (?:today|this (?:week|month|year|spring|summer|fall|autumn|winter))"
+    r"|(?:a (?:few|couple of) )?(?:days|weeks) ago"
     r"|yesterday|today|this morning|recently)[.!]*$"
 )
 # "your upcoming season opener" has opened, and "your recent win" is old news, by the time a
@@ -1152,6 +1153,7 @@ _SHORTHAND = (
     # Not a letter of an abbreviation: the "U" of "U.S." is no "u".
     r"(?<![\w.])(?:tbh|lol|haha|lmao|omg|idk|imo|imho|btw|ngl|u|ur|pls|plz|thx|gonna|wanna|kinda"
     r"|sorta|hrs|yrs|cuz|fyi|w/|w/o|k8s|im|ive|dont|doesnt|didnt|cant|wont|isnt|wasnt|thats"
+    r"|couldnt|wouldnt|shouldnt|havent|hasnt|arent|werent|youre|theyre"
     r"|congrats|you guys|mgmt|honestly|stuff|yeah|nah|tho|gotta|dunno|basically)(?!\w|\.\w)"
     r"|(?<!\w)[:;]-?[()pd](?!\w)"
     # "(like 60%?)": a guess in chat, not a figure in a letter.
@@ -1262,7 +1264,8 @@ _LETTER_BY_LETTER = _words(
     "ux ui qa hr it nz uk us usa uae eu ai ml bi crm erp seo sre ict hse nhs gp icu cfo cto ceo"
     " coo cmo cio vp avp svp evp rn hvac bim cad ngo nyc sf dc pr b2b saas"
     # Not said letter by letter, but written in capitals all the same.
-    " emea apac latam sdet crna swe sde ii iii iv aps sme"
+    " emea apac latam sdet crna swe sde ii iii iv aps sme hni cse ece hdfc icici sbi iit iim"
+    " f&b r&d m&a p&l l&d"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 # Words and the punctuation of names only: anything else ("<b>", "{{ x }}") is printed as typed.
@@ -1366,10 +1369,19 @@ def _capitalised_words(text: str) -> str:
     )
 
 
+# Words whose capitals sit inside them: "DevOps", "iOS".
+_MIXED_CASE = {
+    word.lower(): word
+    for word in ("DevOps", "DevSecOps", "MLOps", "iOS", "JavaScript", "TypeScript", "LinkedIn")
+}
+
+
 def _with_capital(word: str, *, first: bool) -> str:
     core = _core(word)
     if core in _LETTER_BY_LETTER:
         return word.replace(core, core.upper(), 1)
+    if core in _MIXED_CASE:
+        return word.replace(core, _MIXED_CASE[core], 1)
     if core in _SMALL_WORDS and not first:
         return word
     return "-".join(
@@ -1409,6 +1421,22 @@ ROLE_NOUNS = (
 )
 _ROLE_WORDS = frozenset(ROLE_NOUNS) | _words("roles positions jobs post")
 _PROGRAMMES = tuple(f" {noun}" for noun in ROLE_NOUNS if " " in noun)
+_INTAKE_YEAR = re.compile(r"\s+(?:19|20)\d\d(?:/\d\d)?$")
+
+
+_ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
+
+
+def ends_with_its_noun(head: str) -> bool:
+    """ "Head of Data Role", "RN Grad Program 2027": no "role" goes after it."""
+    return _INTAKE_YEAR.sub("", head).lower().endswith(_ROLE_ENDINGS)
+
+
+def _programme(title: str) -> bool:
+    """ "RN Grad Program 2027": a programme, whatever its intake."""
+    return _INTAKE_YEAR.sub("", title).lower().endswith(_PROGRAMMES)
+
+
 # Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
 _ROLE_BREAKS = _words("at on in with for within across where")
 
@@ -1733,6 +1761,8 @@ _SAID_IN_FULL = {
     "engg.": "Engineer",
     "dev": "Developer",
     "exec": "Executive",
+    "prof": "Professor",
+    "prof.": "Professor",
     "coord.": "Coordinator",
     "mgmt": "Management",
     "mgmt.": "Management",
@@ -1857,7 +1887,7 @@ def a_role(title: str) -> str:
         return f"{article} {title} role"
     if any(mark in title for mark in ",()/;:&|"):
         return f"a role like {title}"
-    if any(word in _ROLE_WORDS for word in lower) or title.lower().endswith(_PROGRAMMES):
+    if any(word in _ROLE_WORDS for word in lower) or _programme(title):
         return f"{article} {title}"
     for at, word in enumerate(words[1:], 1):
         if word in _ROLE_BREAKS:  # lower case: "in" of "Head of Sales in EMEA", not "In"

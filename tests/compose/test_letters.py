@@ -590,6 +590,38 @@ def test_a_brief_letter_to_someone_addressed_formally_is_not_signed_off_best() -
     assert "\nBest,\nAna Ruiz" in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
 
 
+def test_read_98_and_97_small_classes() -> None:
+    # Initialisms and inner capitals survive lowercase typing.
+    for role, written in (
+        ("senior devops engineer", "Senior DevOps Engineer"),
+        ("assistant f&b manager", "Assistant F&B Manager"),
+    ):
+        subject = _compose(DeclineRequest.model_validate(decline_request(role=role)))[0]
+        assert written in subject["email"]["subject"], subject["email"]["subject"]
+    # "couldnt" is chat, like "didnt".
+    reason = {"category": "timing", "detail": "sorry i couldnt attend, i am not looking to move"}
+    body = decline_request(reason=reason)
+    assert "couldnt" not in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    # A programme with its intake year takes no "role".
+    body = decline_request(role="RN Grad Program 2027", stage="candidacy")
+    assert (
+        "the RN Grad Program 2027 at"
+        in _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    )
+    # The call keeps the aside that tells the better-fit role from the one declined.
+    preferred = {"title": "Senior Data Engineer (fully remote)"}
+    body = decline_request(preferred_role=preferred)
+    script = _compose(DeclineRequest.model_validate(body))[0]["phone_script"]["text"]
+    assert "a Senior Data Engineer role (fully remote) opens up" in script, script
+    # "earlier this autumn" dates the news as a whole: no "earlier" is left behind.
+    assert news_of("your trial results for ALL earlier this autumn", "Acme") == (
+        "your trial results for ALL"
+    )
+    # Typed news no check-in prints is nothing to retype.
+    relationship = {"keep_in_touch": False, "company_news": "ur new AI centre"}
+    assert "check_typing" not in _guidance(decline_request(relationship=relationship))
+
+
 def test_a_decline_without_a_referral_suggests_one() -> None:
     advice = _guidance(decline_request(referral=None, tone="formal"))
     assert advice["suggest_referral"].startswith("If you know someone who would suit the position")
