@@ -617,6 +617,15 @@ def test_read_98_and_97_small_classes() -> None:
     assert news_of("your trial results for ALL earlier this autumn", "Acme") == (
         "your trial results for ALL"
     )
+    # A brief farewell to a professor is not "best of luck filling the role".
+    body = decline_request(
+        tone="brief",
+        recipient={"name": "Prof. Anil Deshpande"},
+        relationship={"keep_in_touch": False},
+    )
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert "best of luck filling" not in text
+    assert ", and all the best." in text
     # Typed news no check-in prints is nothing to retype.
     relationship = {"keep_in_touch": False, "company_news": "ur new AI centre"}
     assert "check_typing" not in _guidance(decline_request(relationship=relationship))
