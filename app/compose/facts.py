@@ -761,7 +761,14 @@ def facts_from(
         heard,
         weekday,
         referral_name,
-        first_name(referral_name, formal=request.tone is Tone.formal) if referral_name else None,
+        # "Dear Dr Iyer" is not told about "Arjun": a referral with a title is named with it.
+        first_name(
+            referral_name,
+            formal=request.tone is Tone.formal
+            or (address_as is not None and is_formal_address(address_as)),
+        )
+        if referral_name
+        else None,
         as_address(referral.email) if referral and referral.email else None,
         relationship_of(related) if related else None,
         strengths_of(referral.strengths) if referral and referral.strengths else None,

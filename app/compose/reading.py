@@ -84,6 +84,9 @@ _NOT_PEOPLE = _words(
     "number order matter career power answer layer filter letter center centre character temper"
     " humor humour flair judgment judgement commitment investment element moment component"
     " instinct ear eye background record knack gift feel head"
+    # Not people either, though they end like them: "Water and Wastewater", "Cancer Centre".
+    " water wastewater stormwater groundwater theatre theater shelter border river tower cancer"
+    " winter summer corner charter quarter sector floor"
 )
 # Where the noun phrase ends: "a designer | with …", "a natural | at …".
 _PHRASE_ENDS = _words(
@@ -1576,7 +1579,8 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # A title that says its kind has said enough: a job board's blurb after it goes.
     for part in rest or ([] if kind else segments[1:2]):
         first = part.split(" ", 1)[0].lower().strip(",;:")
-        if " " not in part and (first in _SENIORITIES or _is_a_kind(part)):
+        banded = any(character.isdigit() for character in job)  # "Band 7 …": one name
+        if " " not in part and (first in _SENIORITIES or (_is_a_kind(part) and not banded)):
             job = f"{part} {job}"  # "Software Engineer, Senior", "Engineer – Electrical"
         elif (
             " " not in part

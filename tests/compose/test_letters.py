@@ -438,6 +438,7 @@ def test_withdrawing_hours_before_an_interview_promises_no_invite_and_says_to_wa
     for text in (messages["email"]["text"], messages["email"]["after_call"]["text"]):
         assert "LinkedIn" not in text, text
     assert "Let's stay in touch" not in messages["email"]["text"]  # too breezy, hours before
+    assert "again. Thanks again" not in messages["email"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
     assert advice["connect_linkedin"].startswith("Wait a week or so after withdrawing")
 
@@ -629,6 +630,15 @@ def test_read_98_and_97_small_classes() -> None:
     # Typed news no check-in prints is nothing to retype.
     relationship = {"keep_in_touch": False, "company_news": "ur new AI centre"}
     assert "check_typing" not in _guidance(decline_request(relationship=relationship))
+
+
+def test_a_referral_with_a_title_keeps_it_in_a_letter_to_someone_addressed_formally() -> None:
+    referral = {"name": "Dr Arjun Nair", "strengths": "a sharp clinical eye", "timing": "now"}
+    body = decline_request(referral=referral, recipient={"name": "Dr Meera Iyer"}, tone="warm")
+    text = _compose(DeclineRequest.model_validate(body))[0]["email"]["text"]
+    assert text.startswith("Dear Dr Iyer,")
+    assert "Dr Nair has a sharp clinical eye." in text
+    assert "Arjun has" not in text
 
 
 def test_a_decline_without_a_referral_suggests_one() -> None:
@@ -2004,6 +2014,15 @@ def test_a_check_in_does_not_tell_them_where_they_work() -> None:
         ("Assistant Manager – F&B", "the F&B Assistant Manager role at"),
         ("RN Grad Program", "the RN Grad Program at"),
         ("Account Exec", "the Account Executive role at"),
+        # "Wastewater" ends like a person but is none: the part after the dash is the field.
+        (
+            "Senior Design Engineer - Water and Wastewater",
+            "the Senior Design Engineer role in Water and Wastewater at",
+        ),
+        (
+            "Band 7 Lead Physiotherapist, Musculoskeletal",
+            "the Band 7 Lead Physiotherapist role in Musculoskeletal at",
+        ),
         ("Deputy Manager (Finance) – Scale III", "the Deputy Manager role in Finance at"),
     ],
 )
