@@ -500,7 +500,9 @@ _ahead = Caseless(
     # Under way, not achieved: "the Broadway Plan public consultation" is followed with
     # interest; congratulating a consultation or a restructure reads as sarcasm.
     r"|consultation|inquiry|enquiry|pilot|merger|review of"
-    r"|(?:plan|policy|strategic|independent|public|district|annual|spending) review)\b"
+    r"|(?:plan|policy|strategic|independent|public|district|annual|spending) review"
+    # "ERO review", "Ofsted inspection": an assessment, whose outcome is not typed.
+    r"|(?:review|inspection|audit)$)\b"
 )
 
 

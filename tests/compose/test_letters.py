@@ -1173,7 +1173,9 @@ def test_an_early_morning_interview_is_called_once_the_working_day_starts() -> N
     early = NOW.astimezone(timezone(timedelta(hours=-5))).replace(hour=4) + timedelta(hours=0)
     body = decline_request(stage="interview", interview_at=(early + timedelta(hours=4)).isoformat())
     for now, expected in (
-        (early, "call Jordan Lee first thing, before the interview"),
+        # At 4 am the news goes now, in writing, and the call follows once they are in.
+        (early, "Don't wait for the morning to let them know: leave a voicemail now"),
+        (early, "Then call Jordan Lee first thing to make sure it reached them"),
         (early + timedelta(hours=5), "now rather"),
     ):
         _, guidance = compose_fields(DeclineRequest.model_validate(body), now=now)
@@ -2378,7 +2380,13 @@ def test_news_congratulated_months_later_owns_that_it_is_late(tone: str) -> None
 
 
 @pytest.mark.parametrize(
-    "news", ["the Broadway Plan public consultation", "the merger with Harbour Health"]
+    "news",
+    [
+        "the Broadway Plan public consultation",
+        "the merger with Harbour Health",
+        # An assessment whose outcome was not typed: "Congratulations on ero review" assumed it.
+        "your ERO review",
+    ],
 )
 def test_news_still_under_way_is_followed_not_congratulated(news: str) -> None:
     for tone in Tone:
