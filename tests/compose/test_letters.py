@@ -641,6 +641,12 @@ def test_a_referral_with_a_title_keeps_it_in_a_letter_to_someone_addressed_forma
     assert "Arjun has" not in text
 
 
+def test_a_brief_note_does_not_say_again_twice() -> None:
+    body = decline_request(tone="brief", stage="interview")
+    note = _compose(DeclineRequest.model_validate(body))[0]["linkedin_note"]["text"]
+    assert note.count("again") <= 1, note
+
+
 def test_a_decline_without_a_referral_suggests_one() -> None:
     advice = _guidance(decline_request(referral=None, tone="formal"))
     assert advice["suggest_referral"].startswith("If you know someone who would suit the position")
