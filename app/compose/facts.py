@@ -135,6 +135,7 @@ class Facts:
     referral_offered: bool
     referral_now: bool
     referral_later: bool
+    referral_moved: bool  # asked for later, with no one in it: made in the decline instead
     keep_in_touch: bool
     linkedin_connected: bool
     role_ends_with_noun: bool
@@ -640,9 +641,14 @@ def facts_from(
     if role_tail is not None and names_the_employer(role_tail, company):
         role_tail = None
     subject_role = in_subject(role, role_head, role_tail)
-    # A later referral with no one in it is still a follow-up: the general offer, made when
-    # the candidate asked (the reads took it in the decline for a "later" ignored).
-    later = referral is not None and referral.timing is ReferralTiming.later
+    # A later referral with no one in it (no name, address, relationship or strengths) is
+    # made in the decline: sent alone two days on, "someone from my network" only invites
+    # "who?" (six cold reads marked it). The guidance says so (referral_moved).
+    asked_later = referral is not None and referral.timing is ReferralTiming.later
+    empty = referral is not None and not (
+        referral.name or referral.email or referral.relationship or referral.strengths
+    )
+    later = asked_later and not empty
     news_printed, news_clause, news_ahead = (
         read_news(news, company) if news else (None, False, False)
     )
@@ -657,6 +663,7 @@ def facts_from(
         referral is not None,
         referral is not None and not later,
         later,
+        asked_later and empty,
         relationship.keep_in_touch,
         relationship.linkedin_connected,
         ends_with_its_noun(role_head),

@@ -647,6 +647,15 @@ def test_a_brief_note_does_not_say_again_twice() -> None:
     assert note.count("again") <= 1, note
 
 
+def test_a_later_check_in_says_goodbye_once() -> None:
+    relationship = {"company_news": "your new Galway office", "common_ground": "trail running"}
+    for name in ("Ana Ruiz", "Ben Ortiz", "Chloe Martin", "Dev Shah"):
+        body = decline_request(candidate={"name": name}, relationship=relationship)
+        for follow_up in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]:
+            text = follow_up["text"]
+            assert not ("catch up sometime" in text and "paths cross" in text), text
+
+
 def test_a_decline_without_a_referral_suggests_one() -> None:
     advice = _guidance(decline_request(referral=None, tone="formal"))
     assert advice["suggest_referral"].startswith("If you know someone who would suit the position")
@@ -1130,31 +1139,20 @@ def test_only_a_title_where_the_name_goes_leaves_the_surname_to_fill_in() -> Non
     assert "put their surname in its place" in advice["check_address_as"]
 
 
-def test_a_later_referral_with_no_one_in_it_is_offered_later() -> None:
-    # Dropped, the offer the candidate asked for is lost; in the decline, "later" is ignored.
+def test_a_later_referral_with_no_one_in_it_is_offered_in_the_decline() -> None:
+    # Sent alone two days on, "someone from my network" invites "who?": the offer goes in the
+    # decline, and the guidance says why and how to have a named one sent later.
     body = decline_request(referral={"timing": "later"}, relationship={"keep_in_touch": False})
     messages, guidance = _compose(DeclineRequest.model_validate(body))
-    (follow_up,) = messages["follow_ups"]
-    assert follow_up["kind"] == "referral"
-    assert (
-        "I'd like to recommend someone from my network who would be a good fit."
-        in (follow_up["text"])
-    )
-    # "Happy to introduce you." to no one named dangles; asked whether it would help, it does not.
-    body["tone"] = "brief"
-    (follow_up,) = _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]
-    assert "introduce you" not in follow_up["text"], follow_up["text"]
-    assert "Just let me know if that would help." in follow_up["text"]
-    for text in _letters({key: value for key, value in messages.items() if key != "follow_ups"}):
-        assert "recommend" not in text, text
+    assert "follow_ups" not in messages or not messages["follow_ups"]
+    assert "recommend someone from my network" in messages["email"]["text"]
     advice = {item["code"]: item["message"] for item in guidance}
-    assert "drafted as a follow-up" in advice["referral_later"]
-    assert "have a name in mind" in advice["referral_consent"]
-    named = decline_request(referral={"name": "Greg Tanaka", "timing": "later"})
-    messages, guidance = _compose(DeclineRequest.model_validate(named))
-    assert messages["follow_ups"][0]["kind"] == "referral"
-    advice = {item["code"]: item["message"] for item in guidance}
-    assert "Add how you know Greg and what Greg would bring" in advice["referral_consent"]
+    assert "in the decline itself" in advice["referral_consent"]
+    assert "referral_later" not in advice
+    # With someone in it, "later" is kept.
+    body = decline_request(referral={"timing": "later", "relationship": "a former colleague"})
+    kinds = [f["kind"] for f in _compose(DeclineRequest.model_validate(body))[0]["follow_ups"]]
+    assert "referral" in kinds
 
 
 def test_no_message_reads_out_or_writes_an_emoji_in_the_reason() -> None:
@@ -1180,8 +1178,8 @@ def test_an_early_morning_interview_is_called_once_the_working_day_starts() -> N
     body = decline_request(stage="interview", interview_at=(early + timedelta(hours=4)).isoformat())
     for now, expected in (
         # At 4 am the news goes now, in writing, and the call follows once they are in.
-        (early, "Don't wait for the morning to let them know: leave a voicemail now"),
-        (early, "Then call Jordan Lee first thing to make sure it reached them"),
+        (early, "Don't wait for their working day to start to let them know: leave a voicemail"),
+        (early, "Then call Jordan Lee as soon as their day starts to make sure it reached them"),
         (early + timedelta(hours=5), "now rather"),
     ):
         _, guidance = compose_fields(DeclineRequest.model_validate(body), now=now)
