@@ -836,9 +836,11 @@ def in_prose(name: str) -> str:
     """An employer's name as it reads after "at" or "about": "the University of Toronto", and
     "Acme Corp" for "Acme Corp, Inc.": a legal suffix is for contracts, not for letters."""
     name = without_legal_suffix(name)
-    words = name.split(" ")
+    # "NSW Health, South Eastern Sydney Local Health District": the body that takes "the" (or
+    # not) is the one named first; what follows the comma is part of it.
+    words = name.split(",", 1)[0].split(" ")
     if words[0] == "The" and len(words) > 1 and words[1].lower() in _THE_BEFORE_OF:
-        return f"the {' '.join(words[1:])}"  # "at the University of Melbourne", mid-sentence
+        return f"the {name[4:]}"  # "at the University of Melbourne", mid-sentence
     if words[0].lower() == "the" or len(words) < 2:
         return name
     # "Leibniz-Institut für …": the body may be the end of a compound.

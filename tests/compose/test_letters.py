@@ -671,6 +671,14 @@ def test_a_malay_name_keeps_its_binte_and_sme_is_an_initialism() -> None:
     assert "SME Banking Relationship Manager" in messages["email"]["subject"]
 
 
+def test_the_body_named_before_a_comma_decides_the_the() -> None:
+    # What follows the comma is part of the body named first.
+    company = "NSW Health, South Eastern Sydney Local Health District"
+    text = _compose(DeclineRequest.model_validate(decline_request(company=company)))[0]
+    assert f"at {company}," in text["email"]["text"]
+    assert "the NSW Health" not in text["email"]["text"]
+
+
 def test_three_letters_in_lowercase_are_an_initialism() -> None:
     body = decline_request(company="dsv", stage="candidacy", recipient=None)
     messages, _ = _compose(DeclineRequest.model_validate(body))
