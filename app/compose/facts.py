@@ -26,7 +26,6 @@ from app.compose.reading import (
     RANKS,
     a_role,
     apologises,
-    apologises_for_the_notice,
     as_address,
     as_name,
     as_sentence,
@@ -53,6 +52,7 @@ from app.compose.reading import (
     keeps_in_touch,
     known_as,
     looks_casual,
+    mentions_the_notice,
     name_and_description,
     name_with_capitals,
     names_the_employer,
@@ -603,6 +603,7 @@ def facts_from(
             f"{recipient.name} [surname]" if titled else as_name(without_post_nominals(typed))
         )
         address_as = as_name(recipient.address_as or addressed_as(recipient_name))
+    formal_address = address_as is not None and is_formal_address(address_as)
     named, described = (
         name_and_description(referral.name) if referral and referral.name else (None, None)
     )
@@ -637,6 +638,7 @@ def facts_from(
     criticism = detail is not None and criticises(detail)
     if detail is not None and (criticism or reads_as_a_note(detail)):
         detail, withheld = None, request.reason.detail  # quoted as they typed it
+    sorry = detail is not None and apologises(detail)
     role_head, role_tail = title_in_prose(role)
     if role_tail is not None and names_the_employer(role_tail, company):
         role_tail = None
@@ -678,7 +680,7 @@ def facts_from(
         news_ahead,
         news is not None and news_is_hard(news),
         related is not None and is_a_clause(related),
-        address_as is not None and is_formal_address(address_as),
+        formal_address,
         recipient is not None and recipient.address_as is None and _uncertain(recipient.name),
         titled,
         referral_name is not None and _uncertain(referral_name),
@@ -711,8 +713,8 @@ def facts_from(
         detail is not None and len(detail) > DETAIL_LONG,
         detail is not None and says_when(detail),
         unnamed,
-        detail is not None and apologises(detail),
-        detail is not None and apologises_for_the_notice(detail),
+        sorry,
+        sorry and detail is not None and mentions_the_notice(detail),
         detail is not None and names_the_interview(detail),
         detail is not None and says_enjoyed(detail),
         detail is not None and asks_understanding(detail),
@@ -771,8 +773,7 @@ def facts_from(
         # "Dear Dr Iyer" is not told about "Arjun": a referral with a title is named with it.
         first_name(
             referral_name,
-            formal=request.tone is Tone.formal
-            or (address_as is not None and is_formal_address(address_as)),
+            formal=request.tone is Tone.formal or formal_address,
         )
         if referral_name
         else None,

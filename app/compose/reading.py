@@ -196,8 +196,11 @@ def strengths_of(strengths: str) -> str:
     # "hands-on AWS migrations" is hands-on experience with them: "has hands-on AWS
     # migrations" says they own the migrations.
     first, _, rest = strengths.partition(" ")
-    said = _BROUGHT_HEADS | _EXPERIENCE
-    if first.lower() == "hands-on" and rest and not any(w in said for w in rest.lower().split()):
+    if (
+        first.lower() == "hands-on"
+        and rest
+        and not any(w in _SAID_AS_HAD for w in rest.lower().split())
+    ):
         strengths = f"{first} experience with {rest}"
     # Not a sentence, it goes inside ours, which ends it: "… variance analysis skills."
     strengths = _without_end(strengths, ".") or strengths
@@ -250,6 +253,8 @@ _NUMBERS = _words(
 
 
 _EXPERIENCE = _words("experience expertise skills knowledge")
+# What "hands-on" already goes with ("hands-on experience", "hands-on skills").
+_SAID_AS_HAD = _BROUGHT_HEADS | _EXPERIENCE
 # Words that describe a person, typed first in a list of what they are: "fast, accurate, …".
 _DESCRIPTIONS = _words(
     "fast accurate reliable organised organized calm patient friendly creative meticulous"
@@ -259,7 +264,9 @@ _DESCRIPTIONS = _words(
 _CLAUSE_OPENERS = _words("he's she's they're he she they is has holds speaks knows")
 
 
-def last_word_is_an_activity(words: list[str]) -> bool:
+def _ends_with_an_activity(words: list[str]) -> bool:
+    """ "strong variance analysis", "fast, accurate line editing": a skill, named by what is
+    done."""
     return len(words) > 1 and words[-1].endswith(_ACTIVITIES)
 
 
@@ -330,7 +337,7 @@ def strengths_as(strengths: str) -> str:
         return "has"
     if first in _DESCRIPTIONS:  # "fast, accurate, and great with CMS tools"
         # "fast, accurate line editing" describes a skill, not the person: "has … skills".
-        if last_word_is_an_activity(words) and not any(w in _QUALITY_BEFORE for w in words):
+        if _ends_with_an_activity(words) and not any(w in _QUALITY_BEFORE for w in words):
             return "has_skills"
         return "is"
     named = strengths.lstrip()[:1].isupper()
@@ -348,7 +355,7 @@ def strengths_as(strengths: str) -> str:
     # Time is had ("ten years of Go", "10 yrs on commercial sites"), or spent doing something
     # ("five years building pipelines").
     last = words[-1]
-    if first in _SKILLED and last.endswith(_ACTIVITIES) and len(words) > 1:
+    if first in _SKILLED and _ends_with_an_activity(words):
         # "strong modeling and variance analysis" is a skill, had as one: "has strong …
         # analysis skills", never "has strong analysis".
         return "has_skills"
@@ -714,8 +721,8 @@ def apologises(text: str) -> bool:
 _the_notice = Caseless(r"\b(?:notice|last[- ]minute|so late|this late|late in the day)\b")
 
 
-def apologises_for_the_notice(text: str) -> bool:
-    return _apology(text) and _the_notice(text)
+def mentions_the_notice(text: str) -> bool:
+    return _the_notice(text)
 
 
 _the_interview = Caseless(r"\binterview")
@@ -1007,26 +1014,20 @@ def without_post_nominals(name: str, *, keep_generation: bool = False) -> str:
     # ("O'Connell-Murphy BEng CEng MIEI"), so a surname typed in capitals ("Jordan LEE") stays.
     head, comma, tail = name.partition(",")
     after = tail.replace(",", " ").split()
+    # What of the letters is signed with the name: a generation, when `keep_generation`.
+    signed = _GENERATIONS if keep_generation else frozenset[str]()
+    typed = name.replace(",", " ").split()
     if comma and after and all(_is_letters(word) for word in after):
-        words = head.split() + [
-            word for word in after if word.lower() in _GENERATIONS and word.lower() not in dropped
-        ]
+        words = head.split() + [word for word in after if word.lower() in signed]
     else:
-        words = name.replace(",", " ").split()
-    typed = len(name.replace(",", " ").split())
+        words = typed
     run = len(words)
     while run > 1 and _is_letters(words[run - 1]):
         run -= 1
     known = [i for i in range(run, len(words)) if _known_letters(words[i], dropped)]
     if known and known[0] > 0:
-        after = [word.lower() for word in words[known[0] :]]
-        signed = [
-            word
-            for word, low in zip(words[known[0] :], after, strict=True)
-            if low in _GENERATIONS and low not in dropped
-        ]
-        words = words[: known[0]] + signed
-    return " ".join(words) if len(words) < typed else name
+        words = words[: known[0]] + [word for word in words[known[0] :] if word.lower() in signed]
+    return " ".join(words) if len(words) < len(typed) else name
 
 
 def _is_letters(word: str) -> bool:
@@ -1284,11 +1285,7 @@ def with_capitals(text: str) -> str:
     capitals a letter gives it ("Sr. UX Designer", "Zeebuzz Media"); any other text exactly as
     typed, since capitals someone typed are theirs."""
     # "sr swe ii (L4)": lowercase but for a level in brackets, which keeps its capitals.
-    lowered = in_lowercase(text) or (
-        text.endswith(")")
-        and in_lowercase(_ASIDE.sub("", text))
-        and _ASIDE.search(text) is not None
-    )
+    lowered = in_lowercase(text) or (text.endswith(")") and in_lowercase(_ASIDE.sub("", text)))
     if not lowered or not _PLAIN_WORDS.fullmatch(text) or _DOMAIN.search(text):
         return text
     return _capitalised_words(text)
@@ -1427,21 +1424,14 @@ ROLE_NOUNS = (
     ),
 )
 _ROLE_WORDS = frozenset(ROLE_NOUNS) | _words("roles positions jobs post")
-_PROGRAMMES = tuple(f" {noun}" for noun in ROLE_NOUNS if " " in noun)
+_ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
 _INTAKE_YEAR = re.compile(r"\s+(?:19|20)\d\d(?:/\d\d)?$")
 
 
-_ROLE_ENDINGS = tuple(f" {noun}" for noun in ROLE_NOUNS)
-
-
 def ends_with_its_noun(head: str) -> bool:
-    """ "Head of Data Role", "RN Grad Program 2027": no "role" goes after it."""
+    """ "Head of Data Role", "RN Grad Program 2027": no "role" goes after it, whatever the
+    intake."""
     return _INTAKE_YEAR.sub("", head).lower().endswith(_ROLE_ENDINGS)
-
-
-def _programme(title: str) -> bool:
-    """ "RN Grad Program 2027": a programme, whatever its intake."""
-    return _INTAKE_YEAR.sub("", title).lower().endswith(_PROGRAMMES)
 
 
 # Where a typed title ends and what follows it starts: "Store Manager | at a store in …".
@@ -1496,7 +1486,8 @@ _UNITS_ON = _words("desk team ward")
 _SENIORITIES = _words("senior junior lead principal staff chief")
 # The ranks a kind goes after ("Senior Platform Engineer" for "Senior Engineer (Platform)");
 # "Staff" is part of "Staff Nurse", not a rank.
-_RANKS_BEFORE_FIELD = (_SENIORITIES - {"staff"}) | {"founding"}
+_SENIOR = _SENIORITIES - {"staff"}
+_RANKS_BEFORE_FIELD = _SENIOR | {"founding"}
 # Jobs no one names after their field: "Assistant Vice President, Credit Risk" is "the
 # Assistant Vice President role in Credit Risk", never "the Credit Risk Assistant Vice …".
 _RANKED_BY_NAME = _words("president director vp avp svp evp head partner professor")
@@ -1659,12 +1650,12 @@ def title_in_prose(title: str) -> tuple[str, str | None]:
     # a seniority and its job are one too: the reads marked "Senior Operations Strategy
     # Consultant" and "Senior Payments Software Engineer" as titles no employer uses, where
     # "the Senior Consultant role in Operations Strategy" keeps the one they wrote.
-    senior = job.split(" ", 1)[0].lower() in _SENIORITIES - {"staff"}
+    job_words = job.split(" ")
     stack = (
-        len(job.split(" ")) + len(named) > _FIELD_STACK_WORDS
-        or len(job.split(" ")) > 2
+        len(job_words) + len(named) > _FIELD_STACK_WORDS
+        or len(job_words) > 2
         or "-" in job
-        or senior
+        or job_words[0].lower() in _SENIOR
     )
     if field[0].isupper() and "," not in field and len(named) <= _FIELD_BEFORE_WORDS and not stack:
         # As people say it: "Investment Banking Associate", "Spirits Brand Manager".
@@ -1895,7 +1886,7 @@ def a_role(title: str) -> str:
         return f"{article} {title} role"
     if any(mark in title for mark in ",()/;:&|"):
         return f"a role like {title}"
-    if any(word in _ROLE_WORDS for word in lower) or _programme(title):
+    if any(word in _ROLE_WORDS for word in lower) or ends_with_its_noun(title):
         return f"{article} {title}"
     for at, word in enumerate(words[1:], 1):
         if word in _ROLE_BREAKS:  # lower case: "in" of "Head of Sales in EMEA", not "In"
